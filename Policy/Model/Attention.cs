@@ -1,0 +1,57 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace RlSpec.Policy.Model;
+
+/// <summary>Grouped-query self-attention with rotary positions and an optional KV cache.</summary>
+public sealed class Attention : nn.Module<Tensor, Tensor>
+{
+#pragma warning disable IDE1006 // field names are checkpoint keys
+    private readonly Linear q_proj;
+    private readonly Linear k_proj;
+    private readonly Linear v_proj;
+    private readonly Linear o_proj;
+#pragma warning restore IDE1006
+    private readonly int _layer;
+    private readonly int _heads;
+    private readonly int _kvHeads;
+    private readonly int _headDim;
+
+    public Attention(PolicyConfig config, int layer) : base(nameof(Attention))
+    {
+        _layer = layer;
+        _heads = config.NumHeads;
+        _kvHeads = config.NumKvHeads;
+        _headDim = config.HeadDim;
+        q_proj = nn.Linear(config.HiddenSize, _heads * _headDim, hasBias: config.AttentionBias);
+        k_proj = nn.Linear(config.HiddenSize, _kvHeads * _headDim, hasBias: config.AttentionBias);
+        v_proj = nn.Linear(config.HiddenSize, _kvHeads * _headDim, hasBias: config.AttentionBias);
+        o_proj = nn.Linear(_heads * _headDim, config.HiddenSize, hasBias: false);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x) => throw new NotSupportedException("Attention needs a ForwardContext; call Forward(x, context).");
+
+    internal Tensor Forward(Tensor x, ForwardContext ctx)
+    {
+        var (batch, time) = (x.shape[0], x.shape[1]);
+        var q = q_proj.call(x).view(batch, time, _heads, _headDim).transpose(1, 2);    // [B, H, T, D]
+        var k = k_proj.call(x).view(batch, time, _kvHeads, _headDim).transpose(1, 2);  // [B, KV, T, D]
+        var v = v_proj.call(x).view(batch, time, _kvHeads, _headDim).transpose(1, 2);  // [B, KV, T, D]
+        q = RotaryEmbedding.Apply(q, ctx.Cos, ctx.Sin);
+        k = RotaryEmbedding.Apply(k, ctx.Cos, ctx.Sin);
+        if (ctx.Cache is not null)
+        {
+            (k, v) = ctx.Cache.Write(_layer, k, v, ctx.WriteIndex!, ctx.KeySpan);       // [B, KV, S, D]
+        }
+
+        if (_kvHeads != _heads)
+        {
+            k = k.repeat_interleave(_heads / _kvHeads, dim: 1);
+            v = v.repeat_interleave(_heads / _kvHeads, dim: 1);
+        }
+
+        var y = nn.functional.scaled_dot_product_attention(q, k, v, ctx.Mask, 0.0, ctx.Mask is null); // [B, H, T, D]
+        return o_proj.call(y.transpose(1, 2).reshape(batch, time, _heads * _headDim));
+    }
+}

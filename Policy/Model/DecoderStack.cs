@@ -1,0 +1,22 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace RlSpec.Policy.Model;
+
+/// <summary>The <c>model.*</c> part of a Llama/Qwen2 checkpoint: embeddings, decoder layers, final norm.</summary>
+public sealed class DecoderStack : nn.Module
+{
+#pragma warning disable IDE1006 // field names are checkpoint keys
+    internal readonly Embedding embed_tokens;
+    internal readonly ModuleList<DecoderLayer> layers;
+    internal readonly RmsNorm norm;
+#pragma warning restore IDE1006
+
+    public DecoderStack(PolicyConfig config) : base(nameof(DecoderStack))
+    {
+        embed_tokens = nn.Embedding(config.VocabSize, config.HiddenSize);
+        layers = new ModuleList<DecoderLayer>(Enumerable.Range(0, config.NumLayers).Select(i => new DecoderLayer(config, i)).ToArray());
+        norm = new RmsNorm(config.HiddenSize, config.RmsNormEps);
+        RegisterComponents();
+    }
+}

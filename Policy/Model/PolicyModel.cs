@@ -1,0 +1,112 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace RlSpec.Policy.Model;
+
+/// <summary>
+/// Llama/Qwen2-style decoder-only policy. One <see cref="Forward"/> serves prefill, decode, multi-token
+/// verification and training; the only difference between them is whether a <see cref="KvCache"/> is passed
+/// and how many tokens are fed. Batches are right-padded: sequence b's real tokens come first, and
+/// <c>validCounts</c> says how many of the T fed tokens are real so the cache only keeps those.
+/// </summary>
+public sealed class PolicyModel : nn.Module
+{
+#pragma warning disable IDE1006 // field names are checkpoint keys
+    private readonly DecoderStack model;
+    private readonly Linear? lm_head;
+    private readonly RotaryEmbedding rotary_emb;
+#pragma warning restore IDE1006
+
+    public PolicyModel(PolicyConfig config) : base(nameof(PolicyModel))
+    {
+        Config = config.Validated();
+        model = new DecoderStack(config);
+        lm_head = config.TieEmbeddings ? null : nn.Linear(config.HiddenSize, config.VocabSize, hasBias: false);
+        rotary_emb = new RotaryEmbedding(config.HeadDim, config.MaxPositions, config.RopeTheta);
+        RegisterComponents();
+    }
+
+    public PolicyConfig Config { get; }
+
+    public Device Device => model.embed_tokens.weight!.device;
+
+    /// <summary>Token embedding table [V, hidden], shared with drafters that reuse it.</summary>
+    public Tensor EmbeddingWeight => model.embed_tokens.weight!;
+
+    /// <summary>A cache on this model's device for <paramref name="batchSize"/> sequences of up to <paramref name="capacity"/> positions.</summary>
+    public KvCache NewCache(int batchSize, int capacity) => new(Config, batchSize, Math.Min(capacity, Config.MaxPositions), Device);
+
+    /// <param name="inputIds">Token ids [B, T], right-padded.</param>
+    /// <param name="cache">Cache holding earlier positions; new keys/values are written after each sequence's length.</param>
+    /// <param name="validCounts">Real tokens per sequence among the T fed (default: all T); the cache advances by these.</param>
+    /// <param name="captureLayers">Hidden states to return, by number of layers applied (0 = embeddings).</param>
+    public ForwardOutput Forward(Tensor inputIds, KvCache? cache = null, IReadOnlyList<int>? validCounts = null, IReadOnlyCollection<int>? captureLayers = null)
+    {
+        using var scope = NewDisposeScope();
+        var (batch, time) = (inputIds.shape[0], inputIds.shape[1]);
+        var ctx = cache is null ? CausalContext(batch, time) : CachedContext(cache, batch, time);
+        var hidden = new Dictionary<int, Tensor>();
+        var x = model.embed_tokens.call(inputIds);                          // [B, T, hidden]
+        Capture(0, x);
+        for (var i = 0; i < model.layers.Count; i++)
+        {
+            x = model.layers[i].Forward(x, ctx);
+            Capture(i + 1, x);
+        }
+
+        x = model.norm.call(x);
+        var logits = lm_head is null ? x.matmul(model.embed_tokens.weight!.t()) : lm_head.call(x); // [B, T, V]
+        cache?.Advance(validCounts ?? Enumerable.Repeat((int)time, (int)batch).ToArray());
+        foreach (var h in hidden.Values)
+        {
+            h.MoveToOuterDisposeScope();
+        }
+
+        return new ForwardOutput(logits.to_type(ScalarType.Float32).MoveToOuterDisposeScope(), hidden);
+
+        void Capture(int layer, Tensor h)
+        {
+            if (captureLayers?.Contains(layer) == true)
+            {
+                hidden[layer] = h;
+            }
+        }
+    }
+
+    /// <summary>Log-probabilities [B, T] of <paramref name="targets"/> under raw logits [B, T, V] (no sampling processing).</summary>
+    public static Tensor TokenLogProbs(Tensor logits, Tensor targets) =>
+        logits.log_softmax(-1).gather(-1, targets.unsqueeze(-1)).squeeze(-1);
+
+    private ForwardContext CausalContext(long batch, long time)
+    {
+        CheckPositions(time);
+        var positions = arange(time, device: Device).unsqueeze(0).expand(batch, time);
+        var (cos, sin) = rotary_emb.At(positions);
+        return new ForwardContext(cos, sin, Mask: null, Cache: null, WriteIndex: null, KeySpan: time);
+    }
+
+    private ForwardContext CachedContext(KvCache cache, long batch, long time)
+    {
+        if (cache.BatchSize != batch)
+        {
+            throw new ArgumentException($"cache holds {cache.BatchSize} sequences but {batch} were fed.");
+        }
+
+        cache.EnsureRoom((int)time);
+        CheckPositions(cache.MaxLength + time);
+        var positions = cache.LengthsTensor(Device).unsqueeze(1) + arange(time, device: Device).unsqueeze(0); // [B, T]
+        var span = cache.MaxLength + time;
+        var mask = (arange(span, device: Device).view(1, 1, span) <= positions.unsqueeze(-1)).unsqueeze(1);  // [B, 1, T, S]
+        var writeIndex = positions.view(batch, 1, time, 1).expand(batch, Config.NumKvHeads, time, Config.HeadDim);
+        var (cos, sin) = rotary_emb.At(positions);
+        return new ForwardContext(cos, sin, mask, cache, writeIndex, span);
+    }
+
+    private void CheckPositions(long needed)
+    {
+        if (needed > Config.MaxPositions)
+        {
+            throw new ArgumentException($"sequence of {needed} positions exceeds the model's MaxPositions ({Config.MaxPositions}).");
+        }
+    }
+}

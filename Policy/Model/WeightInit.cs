@@ -1,0 +1,35 @@
+using static TorchSharp.torch;
+
+namespace RlSpec.Policy.Model;
+
+/// <summary>
+/// GPT-style initialisation (normal(0, 0.02) weights, zero biases, unit norms), seeded so a fresh policy is
+/// reproducible from config + seed. TorchSharp's per-module defaults would give a tied LM head unit-variance
+/// embeddings and huge initial logits.
+/// </summary>
+public static class WeightInit
+{
+    public static PolicyModel NewPolicy(PolicyConfig config, long seed)
+    {
+        manual_seed(seed);
+        var model = new PolicyModel(config);
+        using var noGrad = no_grad();
+        foreach (var (name, p) in model.named_parameters())
+        {
+            if (name.EndsWith("norm.weight", StringComparison.Ordinal))
+            {
+                p.fill_(1.0f);
+            }
+            else if (name.EndsWith(".bias", StringComparison.Ordinal))
+            {
+                p.zero_();
+            }
+            else
+            {
+                p.normal_(0.0, 0.02);
+            }
+        }
+
+        return model;
+    }
+}

@@ -1,0 +1,44 @@
+using static TorchSharp.torch;
+
+namespace RlSpec.Policy.Sampling;
+
+/// <summary>
+/// The one place where raw logits become the sampling distribution: temperature, then top-k, then top-p
+/// (the order HF and vLLM use), renormalised. Plain sampling and speculative verification both call this,
+/// which is what makes verification exact.
+/// </summary>
+public static class LogitsProcessor
+{
+    /// <summary>Probabilities [N, V] (float32) for raw logits [N, V].</summary>
+    public static Tensor ToProbabilities(Tensor logits, SamplingParams sampling)
+    {
+        sampling.Validated();
+        using var scope = NewDisposeScope();
+        var x = logits.to_type(ScalarType.Float32);
+        if (sampling.IsGreedy)
+        {
+            return nn.functional.one_hot(x.argmax(-1), x.shape[^1]).to_type(ScalarType.Float32).MoveToOuterDisposeScope();
+        }
+
+        x = x / sampling.Temperature;
+        if (sampling.TopK > 0 && sampling.TopK < x.shape[^1])
+        {
+            var kth = x.topk(sampling.TopK, dim: -1).values.narrow(-1, sampling.TopK - 1, 1); // [N, 1]
+            x = x.masked_fill(x < kth, float.NegativeInfinity);
+        }
+
+        var probs = x.softmax(-1);
+        if (sampling.TopP < 1.0)
+        {
+            var (sorted, order) = probs.sort(dim: -1, descending: true);
+            // A token survives when the mass strictly before it is still short of top_p, so the first always does.
+            var massBefore = sorted.cumsum(-1) - sorted;
+            var dropSorted = massBefore >= sampling.TopP;
+            var drop = zeros_like(dropSorted).scatter(-1, order, dropSorted);
+            probs = probs.masked_fill(drop, 0f);
+            probs = probs / probs.sum(-1, keepdim: true);
+        }
+
+        return probs.MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,46 @@
+using RlSpec.Policy.Model;
+using RlSpec.Policy.Sampling;
+using RlSpec.Policy.Tasks;
+using RlSpec.Policy.Tokenization;
+using RlSpec.Policy.Training;
+using RlSpec.Rollout.Generation;
+
+namespace RlSpec.Rollout.Evaluation;
+
+/// <summary>Greedy accuracy on a fixed, seeded set of held-out problems (a seed the training stream never uses).</summary>
+public sealed class TaskEvaluator(PolicyModel model, TextTokenizer tokenizer)
+{
+    /// <summary>Seed of the held-out example stream; training streams use other seeds.</summary>
+    public const int HeldOutSeed = 999_983;
+
+    public EvaluationResult Evaluate(IVerifiableTask task, int count, int batchSize = 64, int maxNewTokens = 96, IProgress<int>? progress = null)
+    {
+        var generator = new AutoregressiveGenerator(model, tokenizer);
+        using var sampler = new TokenSampler(0, model.Device);
+        var options = new GenerationOptions(maxNewTokens, SamplingParams.Greedy);
+        var examples = task.Examples(HeldOutSeed).Take(count).ToList();
+        var samples = new List<(TaskExample, string, RewardResult)>();
+        var correct = 0;
+        long tokens = 0;
+        foreach (var chunk in examples.Chunk(batchSize))
+        {
+            var prompts = chunk.Select(e => PromptFormat.Prompt(tokenizer, e.Prompt)).ToList();
+            var outputs = generator.Generate(prompts, options, sampler);
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var text = tokenizer.Decode(outputs[i].Completion);
+                var reward = task.Score(chunk[i], text);
+                correct += reward.Correct ? 1 : 0;
+                tokens += outputs[i].Completion.Count;
+                if (samples.Count < 5)
+                {
+                    samples.Add((chunk[i], text, reward));
+                }
+            }
+
+            progress?.Report(samples.Count);
+        }
+
+        return new EvaluationResult(examples.Count, correct, examples.Count == 0 ? 0 : (double)tokens / examples.Count, samples);
+    }
+}

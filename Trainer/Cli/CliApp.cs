@@ -1,0 +1,29 @@
+using System.CommandLine;
+using RlSpec.Policy.Checkpoints;
+using RlSpec.Policy.Runtime;
+
+namespace RlSpec.Trainer.Cli;
+
+/// <summary>The <c>rlspec</c> command line: each sub-command lives in its own file.</summary>
+public static class CliApp
+{
+    public static int Run(string[] args)
+    {
+        var root = new RootCommand("RlSpec: RL post-training of language models with lossless speculative rollouts.")
+        {
+            QuickstartCommand.Create(),
+            SftCommand.Create(),
+            EvalCommand.Create(),
+            BenchCommand.Create(),
+        };
+        try
+        {
+            return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (e is TorchUnavailableException or CheckpointFormatException or InvalidDataException or FileNotFoundException or ArgumentException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+    }
+}

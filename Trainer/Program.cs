@@ -1,0 +1,3 @@
+using RlSpec.Trainer.Cli;
+
+return CliApp.Run(args);

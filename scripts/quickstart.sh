@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The main job on built-in defaults, from a clean clone: native setup, release build, `rlspec quickstart`.
+# Extra arguments go to `rlspec quickstart` (e.g. --steps 400 --device cuda).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+dotnet build Trainer/Trainer.csproj -c Release -nologo -v quiet -clp:ErrorsOnly
+exec dotnet Trainer/bin/Release/net10.0/linux-x64/rlspec.dll quickstart "$@"

@@ -1,0 +1,60 @@
+using FluentAssertions;
+using RlSpec.Policy.Runtime;
+using RlSpec.Trainer.Cli;
+using Xunit;
+
+namespace RlSpec.Trainer.Tests.Cli;
+
+[Collection("console")]
+public sealed class CliErrorTests
+{
+    private static (int Code, string Error) Run(params string[] args)
+    {
+        var original = Console.Error;
+        using var error = new StringWriter();
+        Console.SetError(error);
+        try
+        {
+            return (CliApp.Run(args), error.ToString());
+        }
+        finally
+        {
+            Console.SetError(original);
+        }
+    }
+
+    [Fact]
+    public void An_unknown_flag_exits_non_zero_naming_it()
+    {
+        var (code, error) = Run("sft", "--stepz", "3");
+        code.Should().NotBe(0);
+        error.Should().Contain("--stepz");
+    }
+
+    [Fact]
+    public void A_missing_checkpoint_directory_is_a_one_line_error()
+    {
+        var (code, error) = Run("eval", "--checkpoint", "/nonexistent/ckpt", "--device", "cpu");
+        code.Should().Be(2);
+        error.Trim().Should().Be("error: /nonexistent/ckpt: checkpoint directory not found.");
+    }
+
+    [Theory]
+    [InlineData("--max-digits", "12", "*max_digits*")]
+    [InlineData("--ops", "*", "*operations*")]
+    [InlineData("--device", "tpu", "*device must be one of*")]
+    [InlineData("--steps", "0", "*steps*")]
+    public void Bad_values_name_the_setting_and_what_is_allowed(string flag, string value, string message)
+    {
+        var (code, error) = Run("sft", flag, value, "--out", Path.Combine(Path.GetTempPath(), $"rlspec-never-{Guid.NewGuid():N}"));
+        code.Should().Be(2);
+        error.Should().Match(message);
+    }
+
+    [Fact]
+    public void A_libstdcxx_load_failure_is_explained_with_the_fix()
+    {
+        var failure = new TypeInitializationException("TorchSharp.torch", new DllNotFoundException("libstdc++.so.6: version `GLIBCXX_3.4.32' not found"));
+        TorchRuntime.Explain(failure).Should().Contain("GCC 13+").And.Contain("scripts/setup.sh");
+    }
+}
