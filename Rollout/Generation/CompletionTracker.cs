@@ -56,6 +56,15 @@ public sealed class CompletionTracker
         return _finish[row] is not null;
     }
 
+    /// <summary>Tokens generated so far in one row.</summary>
+    public int Count(int row) => _tokens[row].Count;
+
+    /// <summary>Ends a row that has used its token budget.</summary>
+    public void FinishForLength(int row) => _finish[row] ??= FinishReason.Length;
+
+    /// <summary>Which rows are still generating.</summary>
+    public bool[] Active() => _finish.Select(f => f is null).ToArray();
+
     /// <summary>The last token of each row to feed next (padding for finished rows).</summary>
     public long[] FeedTokens() =>
         _tokens.Select((t, b) => (long)(_finish[b] is null ? t[^1] : _tokenizer.Special.Pad)).ToArray();

@@ -10,24 +10,11 @@ namespace RlSpec.Rollout.Tests.Generation;
 
 public sealed class AutoregressiveGeneratorTests
 {
-    private static readonly TextTokenizer Tokenizer = TextTokenizer.ForCharacters("abcdefghijklmnopqrs");   // 23 ids
+    private static readonly TextTokenizer Tokenizer = TinyModels.Tokenizer;
 
-    private static PolicyModel Model()
-    {
-        var model = WeightInit.NewPolicy(new PolicyConfig(23, HiddenSize: 32, NumLayers: 2, NumHeads: 4, NumKvHeads: 2, IntermediateSize: 48, MaxPositions: 64), 11);
-        using (no_grad())
-        {
-            foreach (var p in model.parameters())
-            {
-                p.mul_(10); // sharpen the distribution so greedy paths differ between prompts
-            }
-        }
+    private static PolicyModel Model() => TinyModels.Policy();
 
-        model.eval();
-        return model;
-    }
-
-    private static readonly IReadOnlyList<int>[] Prompts = [[1, 5, 6, 7], [1, 9], [1, 12, 4, 8, 19, 20]];
+    private static readonly IReadOnlyList<int>[] Prompts = TinyModels.Prompts;
 
     [Fact]
     public void Greedy_generation_equals_argmax_of_full_cache_free_forwards_for_ragged_prompts()

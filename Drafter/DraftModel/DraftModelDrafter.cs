@@ -1,0 +1,90 @@
+using RlSpec.Drafter.Drafting;
+using RlSpec.Policy.Model;
+using RlSpec.Policy.Sampling;
+using RlSpec.Policy.Training;
+using static TorchSharp.torch;
+
+namespace RlSpec.Drafter.DraftModel;
+
+/// <summary>
+/// A small separate decoder with the policy's tokenizer and its own KV cache. It samples k tokens autoregressively
+/// from its own distribution, processed with the same temperature/top-k/top-p as the policy, and reports that
+/// distribution as q. Its cache catches up lazily: each proposal first feeds whatever committed tokens it has
+/// not seen (ragged per row), so steps where speculation is switched off cost the drafter nothing.
+/// </summary>
+public sealed class DraftModelDrafter(PolicyModel draft, int padId) : IDrafter
+{
+    private KvCache? _cache;
+    private SamplingParams _sampling = new();
+    private int[] _committedLengths = [];
+    private int _lastK;
+
+    public string Name => "draft-model";
+
+    public PolicyModel Model => draft;
+
+    public void Begin(IReadOnlyList<IReadOnlyList<int>> prompts, SamplingParams sampling, int capacity)
+    {
+        _cache?.Dispose();
+        _sampling = sampling;
+        _cache = draft.NewCache(prompts.Count, capacity);
+        _committedLengths = new int[prompts.Count];
+    }
+
+    public DraftProposal Propose(IReadOnlyList<IReadOnlyList<int>> contexts, IReadOnlyList<bool> active, int k, TokenSampler sampler)
+    {
+        var cache = _cache ?? throw new InvalidOperationException("draft-model drafter: Propose before Begin.");
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var batch = contexts.Count;
+        var missing = contexts.Select((c, b) => active[b] && k > 0 ? c.Skip(cache.Lengths[b]).ToList() : []).ToList();
+        _committedLengths = cache.Lengths.Select((l, b) => l + missing[b].Count).ToArray();
+        _lastK = k;
+        if (k == 0 || missing.All(m => m.Count == 0))
+        {
+            return new DraftProposal(zeros([batch, 0], ScalarType.Int64, device: draft.Device), null, new int[batch]);
+        }
+
+        var (ids, counts) = PaddedBatch.Build(missing.Select(m => (IReadOnlyList<int>)m).ToList(), padId, draft.Device);
+        var logits = draft.Forward(ids, cache, counts).Logits;                                   // [B, T, V]
+        var last = tensor(counts.Select(c => (long)Math.Max(c - 1, 0)).ToArray(), device: draft.Device);
+        var next = logits[arange(batch, device: draft.Device), last];                            // [B, V]
+        var tokens = new List<Tensor>();
+        var probs = new List<Tensor>();
+        for (var i = 0; i < k; i++)
+        {
+            if (i > 0)
+            {
+                next = draft.Forward(tokens[^1], cache).Logits.squeeze(1);
+            }
+
+            var p = LogitsProcessor.ToProbabilities(next, _sampling);                            // [B, V]
+            tokens.Add(sampler.Sample(p).unsqueeze(1));                                          // [B, 1]
+            probs.Add(p.unsqueeze(1));
+        }
+
+        var proposed = active.Select(a => a ? k : 0).ToArray();
+        return new DraftProposal(cat(tokens, 1).MoveToOuterDisposeScope(), cat(probs, 1).MoveToOuterDisposeScope(), proposed);
+    }
+
+    /// <summary>Keeps the accepted drafts that were fed (the k-th never is) and drops the rest.</summary>
+    public void Commit(IReadOnlyList<int> accepted)
+    {
+        var cache = _cache ?? throw new InvalidOperationException("draft-model drafter: Commit before Begin.");
+        if (_lastK == 0)
+        {
+            return;
+        }
+
+        for (var b = 0; b < accepted.Count; b++)
+        {
+            cache.Rollback(b, Math.Min(cache.Lengths[b], _committedLengths[b] + Math.Min(accepted[b], _lastK - 1)));
+        }
+    }
+
+    public void End()
+    {
+        _cache?.Dispose();
+        _cache = null;
+    }
+}

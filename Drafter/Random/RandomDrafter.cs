@@ -1,0 +1,40 @@
+using RlSpec.Drafter.Drafting;
+using RlSpec.Policy.Sampling;
+using static TorchSharp.torch;
+
+namespace RlSpec.Drafter.Random;
+
+/// <summary>
+/// A deliberately poor drafter for tests: each proposal is drawn from a fresh random distribution over the whole
+/// vocabulary, and that distribution is reported as q. Verification must stay exact whatever it proposes.
+/// </summary>
+public sealed class RandomDrafter(int vocabSize, Device? device = null) : IDrafter
+{
+    private readonly Device _device = device ?? CPU;
+
+    public string Name => "random";
+
+    public void Begin(IReadOnlyList<IReadOnlyList<int>> prompts, SamplingParams sampling, int capacity)
+    {
+    }
+
+    public DraftProposal Propose(IReadOnlyList<IReadOnlyList<int>> contexts, IReadOnlyList<bool> active, int k, TokenSampler sampler)
+    {
+        using var scope = NewDisposeScope();
+        var batch = contexts.Count;
+        // Gumbel noise at scale 2 gives peaked but arbitrary distributions, from the sampler's own stream.
+        var gumbel = -(-sampler.Uniform([batch, k, vocabSize], _device).clamp_min(1e-12).log()).log();
+        var q = (2 * gumbel).softmax(-1);                                          // [B, k, V]
+        var tokens = sampler.Sample(q.view(-1, vocabSize)).view(batch, k);        // [B, k]
+        var counts = active.Select(a => a ? k : 0).ToArray();
+        return new DraftProposal(tokens.MoveToOuterDisposeScope(), q.MoveToOuterDisposeScope(), counts);
+    }
+
+    public void Commit(IReadOnlyList<int> accepted)
+    {
+    }
+
+    public void End()
+    {
+    }
+}

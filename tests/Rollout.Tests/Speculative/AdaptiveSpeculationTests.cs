@@ -1,0 +1,62 @@
+using FluentAssertions;
+using RlSpec.Rollout.Speculative;
+using Xunit;
+
+namespace RlSpec.Rollout.Tests.Speculative;
+
+public sealed class AdaptiveSpeculationTests
+{
+    [Fact]
+    public void The_chosen_k_is_never_predicted_slower_than_plain_decoding()
+    {
+        var random = new System.Random(3);
+        for (var trial = 0; trial < 2000; trial++)
+        {
+            var decode = 0.5 + random.NextDouble();
+            var verify = Enumerable.Range(0, 9).Select(k => decode * (1 + (k * random.NextDouble()))).ToArray();
+            verify[0] = decode;
+            var model = new SpeculationCostModel(decode, random.NextDouble() * decode, verify);
+            var alpha = random.NextDouble();
+            var best = model.BestK(alpha);
+            model.Speedup(alpha, best).Should().BeGreaterThanOrEqualTo(1.0);
+            Enumerable.Range(0, 9).Should().OnlyContain(k => model.Speedup(alpha, k) <= model.Speedup(alpha, best));
+        }
+    }
+
+    [Theory]
+    [InlineData(0.0, 3, 1.0)]
+    [InlineData(1.0, 3, 4.0)]
+    [InlineData(0.5, 2, 1.75)]
+    public void Expected_tokens_per_step_follow_the_geometric_formula(double alpha, int k, double expected) =>
+        SpeculationCostModel.ExpectedTokens(alpha, k).Should().BeApproximately(expected, 1e-12);
+
+    [Fact]
+    public void Speculation_switches_off_when_nothing_is_accepted_and_on_when_drafts_are_cheap_and_accepted()
+    {
+        var poor = Run(acceptance: 0.0, draftSeconds: 0.5);
+        poor.Skip(4).Where((_, i) => (i + 4) % 16 > 1).Should().OnlyContain(k => k == 0);
+
+        var good = Run(acceptance: 0.9, draftSeconds: 0.01);
+        good.Skip(4).Where((_, i) => (i + 4) % 16 > 1).Should().OnlyContain(k => k >= 3);
+    }
+
+    [Fact]
+    public void With_adaptation_off_the_configured_k_is_always_used() =>
+        Run(0.0, 1.0, adaptive: false).Should().OnlyContain(k => k == 4);
+
+    /// <summary>Simulates 40 steps: plain step costs 1, verifying k drafts costs 1 + 0.1k, drafting costs draftSeconds per token.</summary>
+    private static List<int> Run(double acceptance, double draftSeconds, bool adaptive = true)
+    {
+        var controller = new AdaptiveSpeculation(new SpeculationOptions(4, adaptive));
+        var chosen = new List<int>();
+        for (var step = 0; step < 40; step++)
+        {
+            var k = controller.NextK();
+            chosen.Add(k);
+            var draft = k * draftSeconds;
+            controller.Observe(k, k * 10, (long)Math.Round(k * 10 * acceptance), draft, draft + 1 + (0.1 * k));
+        }
+
+        return chosen;
+    }
+}
