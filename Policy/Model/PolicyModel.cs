@@ -34,7 +34,7 @@ public sealed class PolicyModel : nn.Module
     public Tensor EmbeddingWeight => model.embed_tokens.weight!;
 
     /// <summary>A cache on this model's device for <paramref name="batchSize"/> sequences of up to <paramref name="capacity"/> positions.</summary>
-    public KvCache NewCache(int batchSize, int capacity) => new(Config, batchSize, Math.Min(capacity, Config.MaxPositions), Device);
+    public KvCache NewCache(int batchSize, int capacity) => new(Config, batchSize, capacity, Device);
 
     /// <param name="inputIds">Token ids [B, T], right-padded.</param>
     /// <param name="cache">Cache holding earlier positions; new keys/values are written after each sequence's length.</param>
@@ -44,7 +44,7 @@ public sealed class PolicyModel : nn.Module
     {
         using var scope = NewDisposeScope();
         var (batch, time) = (inputIds.shape[0], inputIds.shape[1]);
-        var ctx = cache is null ? CausalContext(batch, time) : CachedContext(cache, batch, time);
+        var ctx = cache is null ? CausalContext(batch, time) : CachedContext(cache, batch, time, validCounts);
         var hidden = new Dictionary<int, Tensor>();
         var x = model.embed_tokens.call(inputIds);                          // [B, T, hidden]
         Capture(0, x);
@@ -85,7 +85,7 @@ public sealed class PolicyModel : nn.Module
         return new ForwardContext(cos, sin, Mask: null, Cache: null, WriteIndex: null, KeySpan: time);
     }
 
-    private ForwardContext CachedContext(KvCache cache, long batch, long time)
+    private ForwardContext CachedContext(KvCache cache, long batch, long time, IReadOnlyList<int>? validCounts)
     {
         if (cache.BatchSize != batch)
         {
@@ -93,12 +93,13 @@ public sealed class PolicyModel : nn.Module
         }
 
         cache.EnsureRoom((int)time);
-        CheckPositions(cache.MaxLength + time);
+        CheckPositions(Enumerable.Range(0, (int)batch).Max(b => cache.Lengths[b] + (validCounts?[b] ?? time)));
         var positions = cache.LengthsTensor(Device).unsqueeze(1) + arange(time, device: Device).unsqueeze(0); // [B, T]
         var span = cache.MaxLength + time;
         var mask = (arange(span, device: Device).view(1, 1, span) <= positions.unsqueeze(-1)).unsqueeze(1);  // [B, 1, T, S]
         var writeIndex = positions.view(batch, 1, time, 1).expand(batch, Config.NumKvHeads, time, Config.HeadDim);
-        var (cos, sin) = rotary_emb.At(positions);
+        // Padding may sit past MaxPositions (its keys are never attended to); only real tokens were checked above.
+        var (cos, sin) = rotary_emb.At(positions.clamp_max(Config.MaxPositions - 1));
         return new ForwardContext(cos, sin, mask, cache, writeIndex, span);
     }
 

@@ -3,13 +3,13 @@ using static TorchSharp.torch;
 namespace RlSpec.Policy.Model;
 
 /// <summary>
-/// GPT-style initialisation (normal(0, 0.02) weights, zero biases, unit norms), seeded so a fresh policy is
+/// GPT-style initialisation (normal(0, std) weights, std 0.02 by default, zero biases, unit norms), seeded so a fresh policy is
 /// reproducible from config + seed. TorchSharp's per-module defaults would give a tied LM head unit-variance
 /// embeddings and huge initial logits.
 /// </summary>
 public static class WeightInit
 {
-    public static PolicyModel NewPolicy(PolicyConfig config, long seed)
+    public static PolicyModel NewPolicy(PolicyConfig config, long seed, double std = 0.02)
     {
         manual_seed(seed);
         var model = new PolicyModel(config);
@@ -26,7 +26,7 @@ public static class WeightInit
             }
             else
             {
-                p.normal_(0.0, 0.02);
+                p.normal_(0.0, std);
             }
         }
 

@@ -62,7 +62,7 @@ public sealed class SftTrainer(PolicyModel model, TextTokenizer tokenizer, SftOp
         var (ids, lengths) = PaddedBatch.Build(rows, tokenizer.Special.Pad, model.Device);
         var inputs = ids.narrow(1, 0, ids.shape[1] - 1);
         var targets = ids.narrow(1, 1, ids.shape[1] - 1);
-        var lossMask = CompletionMask(promptLengths, lengths, (int)targets.shape[1]);
+        var lossMask = CompletionMask.Build(promptLengths, lengths, (int)targets.shape[1], model.Device);
 
         optimizer.zero_grad();
         var logits = model.Forward(inputs).Logits;                                   // [B, T-1, V]
@@ -73,22 +73,6 @@ public sealed class SftTrainer(PolicyModel model, TextTokenizer tokenizer, SftOp
         nn.utils.clip_grad_norm_(model.parameters(), _options.GradClip);
         optimizer.step();
         return loss.item<float>();
-    }
-
-    /// <summary>1 where the target token belongs to the completion (including EOS), 0 on prompt and padding.</summary>
-    private Tensor CompletionMask(IReadOnlyList<int> promptLengths, IReadOnlyList<int> lengths, int width)
-    {
-        var mask = new float[promptLengths.Count * width];
-        for (var b = 0; b < promptLengths.Count; b++)
-        {
-            // target t is token t+1: completion tokens sit at positions promptLength .. length-1
-            for (var t = promptLengths[b] - 1; t < lengths[b] - 1; t++)
-            {
-                mask[(b * width) + t] = 1f;
-            }
-        }
-
-        return tensor(mask, [promptLengths.Count, width], device: model.Device);
     }
 
     private static TaskExample Next(IEnumerator<TaskExample> examples) =>

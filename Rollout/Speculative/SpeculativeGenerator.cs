@@ -34,7 +34,8 @@ public sealed class SpeculativeGenerator(PolicyModel model, TextTokenizer tokeni
             throw new ArgumentException($"prompts must be non-empty and leave room under MaxPositions ({model.Config.MaxPositions}); longest is {longest}.");
         }
 
-        using var cache = model.NewCache(batch, longest + budget + speculation.DraftTokens);
+        // Slack of 2(k+1): a verify step writes k+1 slots for every row, including finished rows holding extra drafts.
+        using var cache = model.NewCache(batch, longest + budget + (2 * (speculation.DraftTokens + 1)));
         Prefill(prompts, cache);
         var contexts = prompts.Select(p => p.ToList()).ToList();
         var tracker = new CompletionTracker(batch, tokenizer, options.StopStrings);
@@ -104,7 +105,6 @@ public sealed class SpeculativeGenerator(PolicyModel model, TextTokenizer tokeni
         var emittedCounts = new int[batch];
         for (var b = 0; b < batch; b++)
         {
-            cache.Rollback(b, lengthsBefore[b] + 1 + accepted[b]);
             for (var i = 0; active[b] && i <= accepted[b] && !tracker.IsDone(b); i++)
             {
                 var at = (b * (k + 1)) + i;
@@ -116,6 +116,9 @@ public sealed class SpeculativeGenerator(PolicyModel model, TextTokenizer tokeni
                     tracker.FinishForLength(b);
                 }
             }
+
+            // Keep pending + accepted drafts; finished rows keep nothing more, so idle rows never outgrow the cache.
+            cache.Rollback(b, tracker.IsDone(b) ? lengthsBefore[b] : lengthsBefore[b] + 1 + accepted[b]);
         }
 
         if (proposal is not null)

@@ -15,7 +15,15 @@ public static class CliApp
             SftCommand.Create(),
             EvalCommand.Create(),
             BenchCommand.Create(),
+            TrainDrafterCommand.Create(),
+            VerifyLosslessCommand.Create(),
         };
+        if (Console.IsOutputRedirected)
+        {
+            // Tables in logs and notebooks should not wrap at the 80-column default.
+            Spectre.Console.AnsiConsole.Profile.Width = 200;
+        }
+
         try
         {
             return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });

@@ -88,6 +88,19 @@ public sealed class SpeculativeGeneratorTests
     }
 
     [Fact]
+    public void Many_rows_finishing_with_unemitted_accepted_drafts_stay_within_the_cache()
+    {
+        // Regression: a row that hits its budget mid-step used to keep its extra drafts and then grow every step.
+        var policy = WeightInit.NewPolicy(new PolicyConfig(23, HiddenSize: 32, NumLayers: 2, NumHeads: 4, NumKvHeads: 2, IntermediateSize: 48), 1234, 0.1);
+        var draft = WeightInit.NewPolicy(new PolicyConfig(23, HiddenSize: 32, NumLayers: 1, NumHeads: 4, NumKvHeads: 2, IntermediateSize: 48), 1251, 0.1);
+        IReadOnlyList<int> prompt = [1, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
+        using var sampler = new TokenSampler(9);
+        var result = new SpeculativeGenerator(policy, TinyModels.Tokenizer, new DraftModelDrafter(draft, 0))
+            .Generate(Enumerable.Repeat(prompt, 256).ToList(), new GenerationOptions(6, new SamplingParams(1.0)), new SpeculationOptions(4, Adaptive: false), sampler);
+        result.Sequences.Should().OnlyContain(s => s.Completion.Count >= 1 && s.Completion.Count <= 6);
+    }
+
+    [Fact]
     public void Completions_respect_the_token_budget_and_stop_at_eos()
     {
         using var sampler = new TokenSampler(5);

@@ -1,0 +1,72 @@
+using RlSpec.Policy.Model;
+using RlSpec.Policy.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace RlSpec.Drafter.DraftModel;
+
+/// <summary>
+/// Distils the policy into a draft model on the policy's own samples: forward KL(p_policy ‖ q_draft) at every
+/// completion position (the gradient of soft cross-entropy against the policy's detached distribution), plus an
+/// optional cross-entropy on the sampled tokens. Acceptance rate is 1 − TV(p, q), so lowering KL raises it.
+/// Samples come from the caller (the Rollout layer owns generation).
+/// </summary>
+public sealed class DraftModelDistiller(PolicyModel policy, PolicyModel draft, int padId, DistillationOptions options)
+{
+    /// <returns>Mean KL of the last logging window.</returns>
+    public double Train(Func<int, DistillationBatch> nextBatch, IProgress<(int Step, double Kl)>? progress = null)
+    {
+        using var optimizer = optim.AdamW(draft.parameters(), options.LearningRate, weight_decay: 0.0);
+        draft.train();
+        double window = 0, last = double.NaN;
+        var count = 0;
+        for (var step = 0; step < options.Steps; step++)
+        {
+            foreach (var group in optimizer.ParamGroups)
+            {
+                group.LearningRate = CosineSchedule.At(step, options.Steps, options.WarmupSteps, options.LearningRate, 0.1);
+            }
+
+            window += Step(nextBatch(step), optimizer);
+            count++;
+            if ((step + 1) % options.LogEvery == 0 || step + 1 == options.Steps)
+            {
+                last = window / count;
+                progress?.Report((step + 1, last));
+                (window, count) = (0, 0);
+            }
+        }
+
+        draft.eval();
+        return last;
+    }
+
+    private double Step(DistillationBatch batch, optim.Optimizer optimizer)
+    {
+        using var scope = NewDisposeScope();
+        var (ids, lengths) = PaddedBatch.Build(batch.Sequences, padId, draft.Device);
+        var inputs = ids.narrow(1, 0, ids.shape[1] - 1);
+        var targets = ids.narrow(1, 1, ids.shape[1] - 1);
+        var mask = CompletionMask.Build(batch.PromptLengths, lengths, (int)targets.shape[1], draft.Device);   // [B, T-1]
+        Tensor teacher;
+        using (no_grad())
+        {
+            teacher = policy.Forward(inputs).Logits.log_softmax(-1);                     // [B, T-1, V]
+        }
+
+        optimizer.zero_grad();
+        var student = draft.Forward(inputs).Logits.log_softmax(-1);
+        var kl = (teacher.exp() * (teacher - student)).sum(-1);                           // [B, T-1]
+        var loss = (kl * mask).sum() / mask.sum();
+        if (options.CrossEntropyWeight > 0)
+        {
+            var ce = -student.gather(-1, targets.unsqueeze(-1)).squeeze(-1);
+            loss += options.CrossEntropyWeight * (ce * mask).sum() / mask.sum();
+        }
+
+        loss.backward();
+        nn.utils.clip_grad_norm_(draft.parameters(), options.GradClip);
+        optimizer.step();
+        return ((kl * mask).sum() / mask.sum()).item<float>();
+    }
+}

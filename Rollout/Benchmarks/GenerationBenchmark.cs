@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using RlSpec.Drafter.Drafting;
+using RlSpec.Policy.Model;
+using RlSpec.Policy.Sampling;
+using RlSpec.Policy.Tokenization;
+using RlSpec.Rollout.Generation;
+using RlSpec.Rollout.Speculative;
+using static TorchSharp.torch;
+
+namespace RlSpec.Rollout.Benchmarks;
+
+/// <summary>
+/// Plain decoding vs each drafter on the same policy, prompts and sampling settings. Runs are interleaved
+/// (AR, then every drafter, repeat) so machine noise hits all methods alike; throughput is the median over repeats.
+/// </summary>
+public sealed class GenerationBenchmark(PolicyModel policy, TextTokenizer tokenizer, IReadOnlyList<IReadOnlyList<int>> prompts, GenerationOptions options)
+{
+    public IReadOnlyList<GenerationBenchmarkRow> Run(int batch, IReadOnlyList<IDrafter> drafters, int k, IReadOnlyList<bool> adaptiveModes, int repeats, ulong seed)
+    {
+        var (decode, verify) = ForwardCosts(batch, k);
+        var methods = drafters.SelectMany(d => adaptiveModes.Select(a => (Drafter: d, Adaptive: a))).ToList();
+        var arRates = new List<double>();
+        var rates = methods.Select(_ => new List<double>()).ToList();
+        var stats = methods.Select(_ => new List<SpeculationStats>()).ToList();
+        for (var r = 0; r < repeats; r++)
+        {
+            var rows = Enumerable.Range(0, batch).Select(i => prompts[((r * batch) + i) % prompts.Count]).ToList();
+            arRates.Add(Rate(() =>
+            {
+                using var sampler = new TokenSampler(seed + (ulong)r, policy.Device);
+                return new AutoregressiveGenerator(policy, tokenizer).Generate(rows, options, sampler).Sum(s => s.Completion.Count);
+            }));
+            for (var m = 0; m < methods.Count; m++)
+            {
+                var (drafter, adaptive) = methods[m];
+                rates[m].Add(Rate(() =>
+                {
+                    using var sampler = new TokenSampler(seed + (ulong)r, policy.Device);
+                    var result = new SpeculativeGenerator(policy, tokenizer, drafter).Generate(rows, options, new SpeculationOptions(k, adaptive), sampler);
+                    stats[m].Add(result.Stats);
+                    return result.Sequences.Sum(s => s.Completion.Count);
+                }));
+            }
+        }
+
+        var ar = Median(arRates);
+        var table = new List<GenerationBenchmarkRow> { new("none (AR)", batch, 0, false, ar, 1, 1, 0, 1, 0, 1, 0, 1, 0, 0) };
+        for (var m = 0; m < methods.Count; m++)
+        {
+            table.Add(Row(methods[m].Drafter.Name, methods[m].Adaptive, batch, k, Median(rates[m]) / ar, Median(rates[m]), stats[m], decode, verify));
+        }
+
+        return table;
+    }
+
+    private static GenerationBenchmarkRow Row(string name, bool adaptive, int batch, int k, double speedup, double rate, List<SpeculationStats> stats, double decode, double verify)
+    {
+        long steps = stats.Sum(s => s.Steps), emitted = stats.Sum(s => s.Emitted), rowSteps = stats.Sum(s => s.RowSteps);
+        long proposed = stats.Sum(s => s.Proposed), accepted = stats.Sum(s => s.Accepted);
+        double draft = stats.Sum(s => s.DraftSeconds), verifyS = stats.Sum(s => s.VerifySeconds), sample = stats.Sum(s => s.SampleSeconds), book = stats.Sum(s => s.BookkeepingSeconds);
+        var total = draft + verifyS + sample + book;
+        var alpha = proposed == 0 ? 0 : (double)accepted / proposed;
+        var draftRatio = steps == 0 ? 0 : draft / steps / decode;
+        var verifyRatio = verify / decode;
+        var model = new SpeculationCostModel(1.0, k == 0 ? 0 : draftRatio / k, [.. Enumerable.Range(0, k + 1).Select(i => i == k ? verifyRatio : 1.0)]);
+        return new GenerationBenchmarkRow(name, batch, k, adaptive, rate, speedup, rowSteps == 0 ? 0 : (double)emitted / rowSteps, alpha,
+            verifyRatio, draftRatio, model.Speedup(alpha, k), draft / total, verifyS / total, sample / total, book / total);
+    }
+
+    /// <summary>Median seconds of a 1-token decode forward and a (k+1)-token verify forward at this batch size.</summary>
+    private (double Decode, double Verify) ForwardCosts(int batch, int k)
+    {
+        using var noGrad = no_grad();
+        double Time(int tokens)
+        {
+            var samples = new List<double>();
+            for (var i = 0; i < 25; i++)
+            {
+                using var scope = NewDisposeScope();
+                using var cache = policy.NewCache(batch, 64);
+                policy.Forward(zeros([batch, 16], ScalarType.Int64, device: policy.Device) + 4, cache);
+                var feed = zeros([batch, tokens], ScalarType.Int64, device: policy.Device) + 5;
+                var clock = Stopwatch.StartNew();
+                _ = policy.Forward(feed, cache).Logits.cpu();
+                samples.Add(clock.Elapsed.TotalSeconds);
+            }
+
+            return Median(samples);
+        }
+
+        Time(1);
+        return (Time(1), Time(k + 1));
+    }
+
+    private static double Rate(Func<long> generate)
+    {
+        var clock = Stopwatch.StartNew();
+        var tokens = generate();
+        return tokens / clock.Elapsed.TotalSeconds;
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count == 0 ? 0 : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+}

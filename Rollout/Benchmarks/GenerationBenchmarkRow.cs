@@ -1,0 +1,24 @@
+namespace RlSpec.Rollout.Benchmarks;
+
+/// <summary>
+/// One drafter at one batch size. Ratios are measured in the same run: <c>verify_cost_ratio</c> = (k+1)-token
+/// verify forward / 1-token decode forward; <c>draft_cost_ratio</c> = drafter time per step / decode forward;
+/// <c>bound_speedup</c> = what <see cref="Speculative.SpeculationCostModel"/> predicts from the measured acceptance
+/// rate and those two ratios (it leaves out sampling and bookkeeping, so it is an upper bound).
+/// </summary>
+public sealed record GenerationBenchmarkRow(
+    string Drafter,
+    int Batch,
+    int DraftTokens,
+    bool Adaptive,
+    double TokensPerS,
+    double SpeedupVsAr,
+    double AcceptanceLength,
+    double AcceptanceRate,
+    double VerifyCostRatio,
+    double DraftCostRatio,
+    double BoundSpeedup,
+    double DraftShare,
+    double VerifyShare,
+    double SamplingShare,
+    double BookkeepingShare);

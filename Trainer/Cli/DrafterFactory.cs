@@ -1,0 +1,60 @@
+using RlSpec.Drafter.Drafting;
+using RlSpec.Drafter.DraftModel;
+using RlSpec.Drafter.NGram;
+using RlSpec.Drafter.Random;
+using RlSpec.Policy.Checkpoints;
+using RlSpec.Policy.Model;
+using RlSpec.Policy.Tokenization;
+using TorchSharp;
+
+namespace RlSpec.Trainer.Cli;
+
+/// <summary>Builds drafters by their command-line names.</summary>
+public sealed class DrafterFactory(PolicyModel policy, TextTokenizer tokenizer, string? draftCheckpoint, long seed)
+{
+    public static readonly string[] Names = ["ngram", "draft-model", "random"];
+
+    private PolicyModel? _draft;
+
+    public IDrafter Create(string name) => name switch
+    {
+        "ngram" => NGram(),
+        "random" => new RandomDrafter(policy.Config.VocabSize, policy.Device),
+        "draft-model" => new DraftModelDrafter(Draft(), tokenizer.Special.Pad),
+        _ => throw new ArgumentException($"unknown drafter '{name}'; expected one of: {string.Join(", ", Names)}."),
+    };
+
+    /// <summary>Whether the draft model is a trained checkpoint (or a random stand-in).</summary>
+    public bool HasTrainedDraft => draftCheckpoint is not null;
+
+    private NGramDrafter NGram()
+    {
+        var drafter = new NGramDrafter();
+        drafter.UseDevice(policy.Device);
+        return drafter;
+    }
+
+    private PolicyModel Draft()
+    {
+        if (_draft is not null)
+        {
+            return _draft;
+        }
+
+        if (draftCheckpoint is not null)
+        {
+            var (model, draftTokenizer) = PolicyCheckpoint.Load(draftCheckpoint, policy.Device);
+            if (draftTokenizer.VocabSize != tokenizer.VocabSize || model.Config.VocabSize != policy.Config.VocabSize)
+            {
+                throw new ArgumentException($"{draftCheckpoint}: the draft model's vocabulary ({model.Config.VocabSize}) differs from the policy's ({policy.Config.VocabSize}).");
+            }
+
+            return _draft = model;
+        }
+
+        // No trained draft: a random one-layer model; poor proposals, still a valid lossless test.
+        _draft = WeightInit.NewPolicy(DraftModelShape.For(policy.Config), seed + 17, std: 0.1).to(policy.Device);
+        _draft.eval();
+        return _draft;
+    }
+}

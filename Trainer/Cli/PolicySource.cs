@@ -1,0 +1,24 @@
+using RlSpec.Policy.Checkpoints;
+using RlSpec.Policy.Model;
+using RlSpec.Policy.Tasks;
+using RlSpec.Policy.Tokenization;
+using TorchSharp;
+
+namespace RlSpec.Trainer.Cli;
+
+/// <summary>The policy a command works on: a checkpoint, or a seeded random built-in policy when none is given.</summary>
+public static class PolicySource
+{
+    public static (PolicyModel Model, TextTokenizer Tokenizer) Load(string? checkpoint, torch.Device device, long seed, double randomStd)
+    {
+        if (checkpoint is not null)
+        {
+            return PolicyCheckpoint.Load(checkpoint, device);
+        }
+
+        var tokenizer = TextTokenizer.ForCharacters(new ArithmeticTask(new ArithmeticTaskConfig()).Alphabet);
+        var model = WeightInit.NewPolicy(new PolicyConfig(tokenizer.VocabSize), seed, randomStd).to(device);
+        model.eval();
+        return (model, tokenizer);
+    }
+}
