@@ -21,9 +21,9 @@ public sealed class NGramDrafterTests
     public void Falls_back_to_shorter_suffixes_and_to_nothing()
     {
         var drafter = new NGramDrafter(minN: 1, maxN: 3);
-        drafter.Lookup([4, 2, 9, 3, 2], 2).Should().Equal(9, 3, "only the 1-gram [2] recurs");
+        drafter.Lookup([4, 2, 9, 3, 2], 2).Should().Equal(new[] { 9, 3 }, "only the 1-gram [2] recurs");
         drafter.Lookup([1, 2, 3], 2).Should().BeEmpty();
-        drafter.Lookup([7, 7], 4).Should().Equal(7, "a continuation stops at the end of the context");
+        drafter.Lookup([7, 7], 4).Should().Equal(new[] { 7 }, "a continuation stops at the end of the context");
     }
 
     [Fact]
