@@ -15,31 +15,53 @@ namespace RlSpec.Rollout.Benchmarks;
 /// </summary>
 public sealed class GenerationBenchmark(PolicyModel policy, TextTokenizer tokenizer, IReadOnlyList<IReadOnlyList<int>> prompts, GenerationOptions options)
 {
-    public IReadOnlyList<GenerationBenchmarkRow> Run(int batch, IReadOnlyList<IDrafter> drafters, int k, IReadOnlyList<bool> adaptiveModes, int repeats, ulong seed)
+    /// <param name="sequencesPerRun">Each timed run generates at least this many sequences (several batches at small batch
+    /// sizes), so a run lasts long enough for the wall clock to mean something on a noisy machine.</param>
+    public IReadOnlyList<GenerationBenchmarkRow> Run(int batch, IReadOnlyList<IDrafter> drafters, int k, IReadOnlyList<bool> adaptiveModes, int repeats, ulong seed, int sequencesPerRun = 16)
     {
+        var batchesPerRun = Math.Max(1, (sequencesPerRun + batch - 1) / batch);
         var (decode, verify) = ForwardCosts(batch, k);
-        var methods = drafters.SelectMany(d => adaptiveModes.Select(a => (Drafter: d, Adaptive: a))).ToList();
+        // One generator per method for the whole run, so adaptive estimates carry over between repeats as in RL.
+        var methods = drafters.SelectMany(d => adaptiveModes.Select(a => (Generator: new SpeculativeGenerator(policy, tokenizer, d), Adaptive: a))).ToList();
+        var plain = new AutoregressiveGenerator(policy, tokenizer);
         var arRates = new List<double>();
         var rates = methods.Select(_ => new List<double>()).ToList();
         var stats = methods.Select(_ => new List<SpeculationStats>()).ToList();
-        for (var r = 0; r < repeats; r++)
+        for (var r = -1; r < repeats; r++)
         {
-            var rows = Enumerable.Range(0, batch).Select(i => prompts[((r * batch) + i) % prompts.Count]).ToList();
-            arRates.Add(Rate(() =>
+            // Repeat -1 warms up (JIT, allocator, adaptive estimates) and is not recorded.
+            var runBatches = Enumerable.Range(0, batchesPerRun)
+                .Select(j => (IReadOnlyList<IReadOnlyList<int>>)Enumerable.Range(0, batch).Select(i => prompts[((((r + 1) * batchesPerRun) + j) * batch + i) % prompts.Count]).ToList())
+                .ToList();
+            var arRate = Rate(() =>
             {
-                using var sampler = new TokenSampler(seed + (ulong)r, policy.Device);
-                return new AutoregressiveGenerator(policy, tokenizer).Generate(rows, options, sampler).Sum(s => s.Completion.Count);
-            }));
+                using var sampler = new TokenSampler(seed + (ulong)(r + 1), policy.Device);
+                return runBatches.Sum(rows => plain.Generate(rows, options, sampler).Sum(s => s.Completion.Count));
+            });
+            if (r >= 0)
+            {
+                arRates.Add(arRate);
+            }
+
             for (var m = 0; m < methods.Count; m++)
             {
-                var (drafter, adaptive) = methods[m];
-                rates[m].Add(Rate(() =>
+                var (generator, adaptive) = methods[m];
+                var runStats = new List<SpeculationStats>();
+                var rate = Rate(() =>
                 {
-                    using var sampler = new TokenSampler(seed + (ulong)r, policy.Device);
-                    var result = new SpeculativeGenerator(policy, tokenizer, drafter).Generate(rows, options, new SpeculationOptions(k, adaptive), sampler);
-                    stats[m].Add(result.Stats);
-                    return result.Sequences.Sum(s => s.Completion.Count);
-                }));
+                    using var sampler = new TokenSampler(seed + (ulong)(r + 1), policy.Device);
+                    return runBatches.Sum(rows =>
+                    {
+                        var result = generator.Generate(rows, options, new SpeculationOptions(k, adaptive), sampler);
+                        runStats.Add(result.Stats);
+                        return result.Sequences.Sum(s => s.Completion.Count);
+                    });
+                });
+                if (r >= 0)
+                {
+                    rates[m].Add(rate);
+                    stats[m].AddRange(runStats);
+                }
             }
         }
 
@@ -47,7 +69,7 @@ public sealed class GenerationBenchmark(PolicyModel policy, TextTokenizer tokeni
         var table = new List<GenerationBenchmarkRow> { new("none (AR)", batch, 0, false, ar, 1, 1, 0, 1, 0, 1, 0, 1, 0, 0) };
         for (var m = 0; m < methods.Count; m++)
         {
-            table.Add(Row(methods[m].Drafter.Name, methods[m].Adaptive, batch, k, Median(rates[m]) / ar, Median(rates[m]), stats[m], decode, verify));
+            table.Add(Row(methods[m].Generator.Drafter.Name, methods[m].Adaptive, batch, k, Median(rates[m]) / ar, Median(rates[m]), stats[m], decode, verify));
         }
 
         return table;

@@ -40,7 +40,12 @@ public sealed class AutoregressiveGenerator(PolicyModel model, TextTokenizer tok
             var tokens = sampler.Sample(probs);                                           // [B]
             var raw = PolicyModel.TokenLogProbs(next, tokens);                            // [B]
             var processed = probs.gather(-1, tokens.unsqueeze(-1)).squeeze(-1).log();    // [B]
-            tracker.Append(tokens.cpu().data<long>().ToArray(), raw.cpu().data<float>().ToArray(), processed.cpu().data<float>().ToArray());
+            // One host transfer per step: float64 holds token ids exactly and float32 log-probs losslessly.
+            var host = stack([tokens.to_type(ScalarType.Float64), raw.to_type(ScalarType.Float64), processed.to_type(ScalarType.Float64)]).cpu().data<double>().ToArray();
+            tracker.Append(
+                host[..batch].Select(t => (long)t).ToArray(),
+                host[batch..(2 * batch)].Select(x => (float)x).ToArray(),
+                host[(2 * batch)..].Select(x => (float)x).ToArray());
             if (tracker.AllDone || step + 1 == budget)
             {
                 break;

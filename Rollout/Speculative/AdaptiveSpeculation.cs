@@ -1,60 +1,92 @@
 namespace RlSpec.Rollout.Speculative;
 
 /// <summary>
-/// Chooses k for each verify step. Keeps running (exponential) averages of the acceptance rate, the drafter's
-/// time per token and the step time at each k, turns them into a <see cref="SpeculationCostModel"/>, and picks its
-/// best k. Every <c>ProbeEvery</c> steps it re-measures plain decoding (k = 0) and full speculation (k = max), so
-/// estimates stay current as acceptance drifts. With <c>Adaptive</c> off it always returns the configured k.
+/// Chooses k for each verify step. Keeps running (exponential) averages of the acceptance rate, the drafter's time
+/// per token and the step time at each k, turns them into a <see cref="SpeculationCostModel"/>, and picks its best k
+/// (0 = plain decoding). Plain decoding and full speculation are each measured once before the model is trusted.
+/// While speculation is off, full k is re-probed with exponential back-off (ProbeEvery, 2×, 4× … up to 256 steps),
+/// so a drafter that never pays costs almost nothing; while it is on, plain decoding is re-measured every
+/// ProbeEvery steps so the baseline stays current. One instance should live as long as the workload (e.g. per
+/// batch size across RL steps); its estimates carry over between generate calls. With Adaptive off it always
+/// returns the configured k.
 /// </summary>
 public sealed class AdaptiveSpeculation
 {
     private const double Smoothing = 0.2;
+    private const int MaxProbeInterval = 256;
     private readonly SpeculationOptions _options;
     private readonly double?[] _stepSeconds;
     private double? _alpha;
     private double? _draftPerToken;
-    private int _step;
+    private int _sinceProbe;
+    private int _probeInterval;
 
     public AdaptiveSpeculation(SpeculationOptions options)
     {
         _options = options.Validated();
         _stepSeconds = new double?[options.DraftTokens + 1];
+        _probeInterval = options.ProbeEvery;
     }
+
+    public SpeculationOptions Options => _options;
 
     public double? AcceptanceRate => _alpha;
 
     public int NextK()
     {
-        var step = _step++;
         var max = _options.DraftTokens;
         if (!_options.Adaptive || max == 0)
         {
             return max;
         }
 
-        // Probe schedule: the first two steps measure full speculation and plain decoding; then periodic re-probes.
-        var phase = step % _options.ProbeEvery;
-        if (step == 0 || phase == 0)
-        {
-            return max;
-        }
-
-        if (step == 1 || phase == 1)
+        if (_stepSeconds[0] is null)
         {
             return 0;
         }
 
-        return CostModel() is { } model ? model.BestK(_alpha ?? 0) : max;
+        if (_stepSeconds[max] is null || CostModel() is not { } model)
+        {
+            return max;
+        }
+
+        _sinceProbe++;
+        var best = model.BestK(_alpha ?? 0);
+        if (best == 0)
+        {
+            if (_sinceProbe < _probeInterval)
+            {
+                return 0;
+            }
+
+            _sinceProbe = 0;
+            _probeInterval = Math.Min(MaxProbeInterval, _probeInterval * 2);
+            return max;
+        }
+
+        _probeInterval = _options.ProbeEvery;
+        if (_sinceProbe >= _options.ProbeEvery)
+        {
+            _sinceProbe = 0;
+            return 0;
+        }
+
+        return best;
     }
 
     /// <summary>Records one finished step: k used, draft tokens proposed/accepted, and its timings.</summary>
     public void Observe(int k, long proposed, long accepted, double draftSeconds, double stepSeconds)
     {
         _stepSeconds[k] = Blend(_stepSeconds[k], stepSeconds - draftSeconds);
+        if (k > 0)
+        {
+            // A drafter that found nothing to propose still spent its time looking.
+            _draftPerToken = Blend(_draftPerToken, draftSeconds / k);
+        }
+
         if (proposed > 0)
         {
             _alpha = Blend(_alpha, (double)accepted / proposed);
-            _draftPerToken = Blend(_draftPerToken, draftSeconds / k);
         }
     }
 
@@ -75,7 +107,11 @@ public sealed class AdaptiveSpeculation
         return new SpeculationCostModel(plain, draft, verify);
     }
 
-    /// <summary>Linear in k through the nearest measured k above 0 (verify cost grows with the tokens scored).</summary>
+    /// <summary>
+    /// Cost of an unmeasured k, erring high: below a measured k, that k's cost (a verify step carries fixed
+    /// rejection-sampling overhead that does not shrink with k); above, linear growth through plain and the
+    /// largest measured k. Once chosen, a k is measured and its own estimate takes over.
+    /// </summary>
     private double Interpolate(int k, double plain)
     {
         var measured = Enumerable.Range(1, _stepSeconds.Length - 1).Where(i => _stepSeconds[i] is not null).ToList();
@@ -84,9 +120,15 @@ public sealed class AdaptiveSpeculation
             return plain;
         }
 
-        var nearest = measured.MinBy(i => Math.Abs(i - k));
-        var slope = (_stepSeconds[nearest]!.Value - plain) / nearest;
-        return Math.Max(plain, plain + (slope * k));
+        var above = measured.Where(i => i > k).ToList();
+        if (above.Count > 0)
+        {
+            return _stepSeconds[above.Min()]!.Value;
+        }
+
+        var largest = measured.Max();
+        var slope = Math.Max(0, (_stepSeconds[largest]!.Value - plain) / largest);
+        return _stepSeconds[largest]!.Value + (slope * (k - largest));
     }
 
     private static double Blend(double? old, double value) => old is { } o ? ((1 - Smoothing) * o) + (Smoothing * value) : value;

@@ -23,13 +23,18 @@ public sealed record SpeculationCostModel(double DecodeSeconds, double DraftSeco
     public double Speedup(double alpha, int k) =>
         k == 0 ? 1.0 : ExpectedTokens(alpha, k) * DecodeSeconds / ((k * DraftSecondsPerToken) + VerifySeconds[k]);
 
-    /// <summary>The k in 0..MaxK with the highest predicted speedup (0 = speculation off); never predicted slower than plain.</summary>
-    public int BestK(double alpha)
+    /// <summary>
+    /// The k in 0..MaxK with the highest predicted speedup (0 = speculation off); never predicted slower than plain.
+    /// Speculation must beat plain decoding by <paramref name="margin"/> to be switched on, so estimation noise
+    /// near break-even does not make it flap into steps that are really slower.
+    /// </summary>
+    public int BestK(double alpha, double margin = 0.05)
     {
         var best = 0;
         for (var k = 1; k <= MaxK; k++)
         {
-            if (Speedup(alpha, k) > Speedup(alpha, best))
+            var needed = best == 0 ? 1 + margin : Speedup(alpha, best);
+            if (Speedup(alpha, k) > needed)
             {
                 best = k;
             }

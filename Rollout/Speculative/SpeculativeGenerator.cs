@@ -19,7 +19,21 @@ namespace RlSpec.Rollout.Speculative;
 /// </summary>
 public sealed class SpeculativeGenerator(PolicyModel model, TextTokenizer tokenizer, IDrafter drafter)
 {
+    // Costs depend on batch size, and estimates should outlive one call (RL generates batch after batch).
+    private readonly Dictionary<int, AdaptiveSpeculation> _controllers = [];
+
     public IDrafter Drafter => drafter;
+
+    /// <summary>The adaptive controller used for this batch size (created on first use; reset when the options change).</summary>
+    public AdaptiveSpeculation Controller(int batch, SpeculationOptions speculation)
+    {
+        if (!_controllers.TryGetValue(batch, out var controller) || controller.Options != speculation)
+        {
+            _controllers[batch] = controller = new AdaptiveSpeculation(speculation);
+        }
+
+        return controller;
+    }
 
     public SpeculativeResult Generate(IReadOnlyList<IReadOnlyList<int>> prompts, GenerationOptions options, SpeculationOptions speculation, TokenSampler sampler)
     {
@@ -39,7 +53,7 @@ public sealed class SpeculativeGenerator(PolicyModel model, TextTokenizer tokeni
         Prefill(prompts, cache);
         var contexts = prompts.Select(p => p.ToList()).ToList();
         var tracker = new CompletionTracker(batch, tokenizer, options.StopStrings);
-        var controller = new AdaptiveSpeculation(speculation);
+        var controller = Controller(batch, speculation);
         var stats = new SpeculationStats();
         drafter.Begin(prompts, sampling, cache.Capacity);
         try
@@ -77,29 +91,17 @@ public sealed class SpeculativeGenerator(PolicyModel model, TextTokenizer tokeni
         var k = Math.Min(controller.NextK(), cache.Capacity - cache.MaxLength - 1);
         var proposal = k > 0 ? drafter.Propose(contexts, active, k, sampler) : null;
         k = proposal?.K ?? 0;
-        var draftTokens = proposal?.Tokens ?? zeros([batch, 0], ScalarType.Int64, device: model.Device);
         var counts = proposal?.Counts ?? new int[batch];
         var draftSeconds = clock.Elapsed.TotalSeconds;
 
-        var pending = tensor(contexts.Select((c, b) => (long)(active[b] ? c[^1] : tokenizer.Special.Pad)).ToArray(), device: model.Device);
+        var pending = tensor(contexts.Select((c, b) => (long)(active[b] ? c[^1] : tokenizer.Special.Pad)).ToArray(), device: model.Device).unsqueeze(1);
         var lengthsBefore = cache.Lengths.ToArray();
-        var logits = model.Forward(cat([pending.unsqueeze(1), draftTokens.to(model.Device)], 1), cache).Logits; // [B, k+1, V]
+        var feed = proposal is null ? pending : cat([pending, proposal.Tokens.to(model.Device)], 1);  // [B, k+1]
+        var logits = model.Forward(feed, cache).Logits;                                                 // [B, k+1, V]
         var verifySeconds = clock.Elapsed.TotalSeconds - draftSeconds;
 
-        var vocab = logits.shape[^1];
-        var target = LogitsProcessor.ToProbabilities(logits.reshape(-1, vocab), sampling).view(batch, k + 1, vocab);
-        var draftDist = proposal?.Probabilities?.to(model.Device)
-            ?? nn.functional.one_hot(draftTokens, vocab).to_type(ScalarType.Float32);            // [B, k, V]
-        var countTensor = tensor(counts.Select(c => (long)c).ToArray(), device: model.Device);
-        var result = RejectionSampler.Sample(target, draftDist, draftTokens, countTensor, sampler.Uniform([batch, k], model.Device), sampler.Sample);
-        // Row b emits its accepted drafts then the final token at index accepted[b]; later columns are unused.
-        var emitted = cat([draftTokens, result.FinalToken.unsqueeze(1)], 1).scatter(1, result.Accepted.unsqueeze(1), result.FinalToken.unsqueeze(1));
-        var raw = logits.log_softmax(-1).gather(-1, emitted.unsqueeze(-1)).squeeze(-1);        // [B, k+1]
-        var processed = target.gather(-1, emitted.unsqueeze(-1)).squeeze(-1).log();            // [B, k+1]
-        var accepted = result.Accepted.cpu().data<long>().ToArray().Select(a => (int)a).ToArray();
-        var emittedHost = emitted.cpu().data<long>().ToArray();
-        var rawHost = raw.cpu().data<float>().ToArray();
-        var processedHost = processed.cpu().data<float>().ToArray();
+        var step = StepVerifier.Verify(logits, proposal, sampling, sampler);
+        var accepted = step.Accepted;
         var sampleSeconds = clock.Elapsed.TotalSeconds - draftSeconds - verifySeconds;
 
         var emittedCounts = new int[batch];
@@ -107,11 +109,11 @@ public sealed class SpeculativeGenerator(PolicyModel model, TextTokenizer tokeni
         {
             for (var i = 0; active[b] && i <= accepted[b] && !tracker.IsDone(b); i++)
             {
-                var at = (b * (k + 1)) + i;
-                var token = (int)emittedHost[at];
+                var at = step.Index(b, i);
+                var token = (int)step.Emitted[at];
                 contexts[b].Add(token);
                 emittedCounts[b]++;
-                if (!tracker.AppendOne(b, token, rawHost[at], processedHost[at]) && tracker.Count(b) >= budget)
+                if (!tracker.AppendOne(b, token, step.LogProbs[at], step.ProcessedLogProbs[at]) && tracker.Count(b) >= budget)
                 {
                     tracker.FinishForLength(b);
                 }

@@ -28,12 +28,7 @@ public static class BenchDecodeCommand
         };
         command.SetAction(parse =>
         {
-            var dev = TorchRuntime.ResolveDevice(parse.GetValue(device)!);
-            if (parse.GetValue(threads) > 0)
-            {
-                torch.set_num_threads(parse.GetValue(threads));
-            }
-
+            var dev = RuntimeSetup.Apply(parse.GetValue(device)!, parse.GetValue(threads));
             var model = parse.GetValue(checkpoint) is { } dir
                 ? PolicyCheckpoint.Load(dir, dev).Model
                 : WeightInit.NewPolicy(new PolicyConfig(TextTokenizer.ForCharacters(new ArithmeticTask(new()).Alphabet).VocabSize), 0).to(dev);

@@ -40,12 +40,7 @@ public static class BenchGenerationCommand
         };
         command.SetAction(parse =>
         {
-            var dev = TorchRuntime.ResolveDevice(parse.GetValue(device)!);
-            if (parse.GetValue(threads) > 0)
-            {
-                torch.set_num_threads(parse.GetValue(threads));
-            }
-
+            var dev = RuntimeSetup.Apply(parse.GetValue(device)!, parse.GetValue(threads));
             var (policy, tokenizer) = PolicySource.Load(parse.GetValue(checkpoint), dev, parse.GetValue(seed), 0.02);
             var factory = new DrafterFactory(policy, tokenizer, parse.GetValue(draftCheckpoint), parse.GetValue(seed));
             var names = parse.GetValue(drafters)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)

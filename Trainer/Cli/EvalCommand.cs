@@ -14,17 +14,18 @@ public static class EvalCommand
         var defaults = new ArithmeticTaskConfig();
         var checkpoint = CommonOptions.Checkpoint(required: true);
         var device = CommonOptions.Device();
+        var threads = CommonOptions.Threads();
         var count = new Option<int>("--count") { Description = "Held-out problems to score", DefaultValueFactory = _ => 256 };
         var minDigits = new Option<int>("--min-digits") { DefaultValueFactory = _ => defaults.MinDigits };
         var maxDigits = new Option<int>("--max-digits") { DefaultValueFactory = _ => defaults.MaxDigits };
         var ops = new Option<string>("--ops") { DefaultValueFactory = _ => defaults.Operations };
         var command = new Command("eval", "Score a checkpoint on held-out problems of the built-in task (greedy).")
         {
-            checkpoint, device, count, minDigits, maxDigits, ops,
+            checkpoint, device, threads, count, minDigits, maxDigits, ops,
         };
         command.SetAction(parse =>
         {
-            var (model, tokenizer) = PolicyCheckpoint.Load(parse.GetValue(checkpoint)!, TorchRuntime.ResolveDevice(parse.GetValue(device)!));
+            var (model, tokenizer) = PolicyCheckpoint.Load(parse.GetValue(checkpoint)!, RuntimeSetup.Apply(parse.GetValue(device)!, parse.GetValue(threads)));
             var task = new ArithmeticTask(new ArithmeticTaskConfig(parse.GetValue(minDigits), parse.GetValue(maxDigits), parse.GetValue(ops)!));
             var result = new TaskEvaluator(model, tokenizer).Evaluate(task, parse.GetValue(count));
             Console.WriteLine($"accuracy {result.Accuracy:P1} ({result.Correct}/{result.Count}), mean completion {result.MeanCompletionTokens:F1} tokens");

@@ -25,14 +25,15 @@ public static class TrainDrafterCommand
         var layers = new Option<int>("--layers") { DefaultValueFactory = _ => 1, Description = "Draft model layers" };
         var temperature = new Option<double>("--temperature") { DefaultValueFactory = _ => 1.0, Description = "Temperature of the policy samples (match your rollouts)" };
         var device = CommonOptions.Device();
+        var threads = CommonOptions.Threads();
         var seed = CommonOptions.Seed();
         var command = new Command("train-drafter", "Distil a draft model from the policy's own samples (forward KL on completion tokens).")
         {
-            policy, output, steps, batch, layers, temperature, device, seed,
+            policy, output, steps, batch, layers, temperature, device, threads, seed,
         };
         command.SetAction(parse =>
         {
-            var dev = TorchRuntime.ResolveDevice(parse.GetValue(device)!);
+            var dev = RuntimeSetup.Apply(parse.GetValue(device)!, parse.GetValue(threads));
             var policyDir = parse.GetValue(policy)!;
             var outDir = parse.GetValue(output) ?? Path.Combine(policyDir, "drafter");
             RunDirectory.EnsureFreshCheckpointTarget(outDir);

@@ -28,13 +28,14 @@ public static class VerifyLosslessCommand
         var json = new Option<string?>("--json") { Description = "Write the results as JSON here" };
         var seed = CommonOptions.Seed();
         var device = CommonOptions.Device();
+        var threads = CommonOptions.Threads();
         var command = new Command("verify-lossless", "Check that speculative sampling is distributed exactly as plain sampling (chi-square, TV, log-probs).")
         {
-            checkpoint, draftCheckpoint, drafters, draftTokens, temperatures, topKs, topPs, samples, promptCount, json, seed, device,
+            checkpoint, draftCheckpoint, drafters, draftTokens, temperatures, topKs, topPs, samples, promptCount, json, seed, device, threads,
         };
         command.SetAction(parse =>
         {
-            var dev = TorchRuntime.ResolveDevice(parse.GetValue(device)!);
+            var dev = RuntimeSetup.Apply(parse.GetValue(device)!, parse.GetValue(threads));
             var runSeed = parse.GetValue(seed);
             var (policy, tokenizer) = PolicySource.Load(parse.GetValue(checkpoint), dev, runSeed, randomStd: 0.1);
             var factory = new DrafterFactory(policy, tokenizer, parse.GetValue(draftCheckpoint), runSeed);

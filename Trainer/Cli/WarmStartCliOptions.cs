@@ -38,13 +38,7 @@ public sealed class WarmStartCliOptions
 
     public (WarmStartOptions Options, torch.Device Device) Read(ParseResult parse, string kind)
     {
-        var threads = parse.GetValue(_threads);
-        var device = TorchRuntime.ResolveDevice(parse.GetValue(_device)!);
-        if (threads > 0)
-        {
-            torch.set_num_threads(threads);
-        }
-
+        var device = RuntimeSetup.Apply(parse.GetValue(_device)!, parse.GetValue(_threads));
         var options = new WarmStartOptions(
             new ArithmeticTaskConfig(parse.GetValue(_minDigits), parse.GetValue(_maxDigits), parse.GetValue(_ops)!).Validated(),
             (SftDefaults with
