@@ -1,9 +1,9 @@
 namespace RlSpec.Rollout.Speculative;
 
 /// <summary>
-/// Chooses k for each verify step. Keeps running (exponential) averages of the acceptance rate, the drafter's time
-/// per token and the step time at each k, turns them into a <see cref="SpeculationCostModel"/>, and picks its best k
-/// (0 = plain decoding). Plain decoding and full speculation are each measured once before the model is trusted.
+/// Chooses k for each verify step. Keeps a running average of the acceptance rate and rolling medians of the
+/// drafter's time per token and of the step time at each k, turns them into a <see cref="SpeculationCostModel"/>, and picks its best k
+/// (0 = plain decoding). Plain decoding is measured three times and full speculation once before the model is trusted.
 /// While speculation is off, full k is re-probed with exponential back-off (ProbeEvery, 2×, 4× … up to 256 steps),
 /// so a drafter that never pays costs almost nothing; while it is on, plain decoding is re-measured every
 /// ProbeEvery steps so the baseline stays current. One instance should live as long as the workload (e.g. per
@@ -14,17 +14,18 @@ public sealed class AdaptiveSpeculation
 {
     private const double Smoothing = 0.2;
     private const int MaxProbeInterval = 256;
+    private const int PlainWarmupSteps = 3;
     private readonly SpeculationOptions _options;
-    private readonly double?[] _stepSeconds;
+    private readonly RollingMedian[] _stepSeconds;
+    private readonly RollingMedian _draftPerToken = new();
     private double? _alpha;
-    private double? _draftPerToken;
     private int _sinceProbe;
     private int _probeInterval;
 
     public AdaptiveSpeculation(SpeculationOptions options)
     {
         _options = options.Validated();
-        _stepSeconds = new double?[options.DraftTokens + 1];
+        _stepSeconds = Enumerable.Range(0, options.DraftTokens + 1).Select(_ => new RollingMedian()).ToArray();
         _probeInterval = options.ProbeEvery;
     }
 
@@ -40,12 +41,13 @@ public sealed class AdaptiveSpeculation
             return max;
         }
 
-        if (_stepSeconds[0] is null)
+        // Plain steps cost nothing extra, so the baseline is measured a few times before any comparison.
+        if (_stepSeconds[0].Count < PlainWarmupSteps)
         {
             return 0;
         }
 
-        if (_stepSeconds[max] is null || CostModel() is not { } model)
+        if (!_stepSeconds[max].HasValue || CostModel() is not { } model)
         {
             return max;
         }
@@ -77,11 +79,11 @@ public sealed class AdaptiveSpeculation
     /// <summary>Records one finished step: k used, draft tokens proposed/accepted, and its timings.</summary>
     public void Observe(int k, long proposed, long accepted, double draftSeconds, double stepSeconds)
     {
-        _stepSeconds[k] = Blend(_stepSeconds[k], stepSeconds - draftSeconds);
+        _stepSeconds[k].Add(stepSeconds - draftSeconds);
         if (k > 0)
         {
             // A drafter that found nothing to propose still spent its time looking.
-            _draftPerToken = Blend(_draftPerToken, draftSeconds / k);
+            _draftPerToken.Add(draftSeconds / k);
         }
 
         if (proposed > 0)
@@ -93,18 +95,19 @@ public sealed class AdaptiveSpeculation
     /// <summary>The current cost model, or null until plain decoding and one k have been measured.</summary>
     public SpeculationCostModel? CostModel()
     {
-        if (_stepSeconds[0] is not { } plain || _draftPerToken is not { } draft)
+        if (!_stepSeconds[0].HasValue || !_draftPerToken.HasValue)
         {
             return null;
         }
 
+        var plain = _stepSeconds[0].Value;
         var verify = new double[_stepSeconds.Length];
         for (var k = 0; k < verify.Length; k++)
         {
-            verify[k] = _stepSeconds[k] ?? Interpolate(k, plain);
+            verify[k] = _stepSeconds[k].HasValue ? _stepSeconds[k].Value : Interpolate(k, plain);
         }
 
-        return new SpeculationCostModel(plain, draft, verify);
+        return new SpeculationCostModel(plain, _draftPerToken.Value, verify);
     }
 
     /// <summary>
@@ -114,7 +117,7 @@ public sealed class AdaptiveSpeculation
     /// </summary>
     private double Interpolate(int k, double plain)
     {
-        var measured = Enumerable.Range(1, _stepSeconds.Length - 1).Where(i => _stepSeconds[i] is not null).ToList();
+        var measured = Enumerable.Range(1, _stepSeconds.Length - 1).Where(i => _stepSeconds[i].HasValue).ToList();
         if (measured.Count == 0)
         {
             return plain;
@@ -123,12 +126,12 @@ public sealed class AdaptiveSpeculation
         var above = measured.Where(i => i > k).ToList();
         if (above.Count > 0)
         {
-            return _stepSeconds[above.Min()]!.Value;
+            return _stepSeconds[above.Min()].Value;
         }
 
         var largest = measured.Max();
-        var slope = Math.Max(0, (_stepSeconds[largest]!.Value - plain) / largest);
-        return _stepSeconds[largest]!.Value + (slope * (k - largest));
+        var slope = Math.Max(0, (_stepSeconds[largest].Value - plain) / largest);
+        return _stepSeconds[largest].Value + (slope * (k - largest));
     }
 
     private static double Blend(double? old, double value) => old is { } o ? ((1 - Smoothing) * o) + (Smoothing * value) : value;
