@@ -66,7 +66,8 @@ public static class HfModelConfig
             MaxPositions: Get("max_position_embeddings", 2048),
             RmsNormEps: Get("rms_norm_eps", 1e-6),
             TieEmbeddings: Get("tie_word_embeddings", false),
-            AttentionBias: Get("attention_bias", modelType == "qwen2"));
+            AttentionBias: Get("attention_bias", modelType == "qwen2"),
+            MtpHeads: Get("rlspec_mtp_heads", 0));
         try
         {
             return config.Validated();
@@ -97,6 +98,12 @@ public static class HfModelConfig
             ["hidden_act"] = "silu",
             ["torch_dtype"] = "float32",
         };
+        if (config.MtpHeads > 0)
+        {
+            // Extra key: HF loaders ignore it (and would ignore the mtp_heads.* tensors with a warning).
+            root["rlspec_mtp_heads"] = config.MtpHeads;
+        }
+
         AtomicFile.WriteAllText(path, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 }

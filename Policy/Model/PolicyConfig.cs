@@ -15,6 +15,8 @@ namespace RlSpec.Policy.Model;
 /// <param name="RmsNormEps">Epsilon inside RMSNorm.</param>
 /// <param name="TieEmbeddings">Share the token embedding with the LM head (no <c>lm_head.weight</c>).</param>
 /// <param name="AttentionBias">Bias on q/k/v projections (Qwen2 has it, Llama does not).</param>
+/// <param name="MtpHeads">Extra multi-token-prediction heads (0 = none): head i predicts the token i+1 places after the
+/// next one from the same final hidden state, so a speculative decoder can draft from them for free.</param>
 public sealed record PolicyConfig(
     int VocabSize,
     int HiddenSize = 128,
@@ -26,7 +28,8 @@ public sealed record PolicyConfig(
     int MaxPositions = 256,
     double RmsNormEps = 1e-6,
     bool TieEmbeddings = true,
-    bool AttentionBias = false)
+    bool AttentionBias = false,
+    int MtpHeads = 0)
 {
     public int HeadDim => HiddenSize / NumHeads;
 
@@ -43,6 +46,7 @@ public sealed record PolicyConfig(
         Require(RopeTheta > 0, nameof(RopeTheta), "must be positive");
         Require(MaxPositions > 0, nameof(MaxPositions), "must be positive");
         Require(RmsNormEps > 0, nameof(RmsNormEps), "must be positive");
+        Require(MtpHeads is >= 0 and <= 16, nameof(MtpHeads), "must be in 0..16");
         return this;
     }
 

@@ -15,6 +15,7 @@ public sealed class PolicyModel : nn.Module
     private readonly DecoderStack model;
     private readonly Linear? lm_head;
     private readonly RotaryEmbedding rotary_emb;
+    private readonly ModuleList<MtpHead>? mtp_heads;
 #pragma warning restore IDE1006
 
     public PolicyModel(PolicyConfig config) : base(nameof(PolicyModel))
@@ -23,6 +24,7 @@ public sealed class PolicyModel : nn.Module
         model = new DecoderStack(config);
         lm_head = config.TieEmbeddings ? null : nn.Linear(config.HiddenSize, config.VocabSize, hasBias: false);
         rotary_emb = new RotaryEmbedding(config.HeadDim, config.MaxPositions, config.RopeTheta);
+        mtp_heads = config.MtpHeads > 0 ? new ModuleList<MtpHead>(Enumerable.Range(0, config.MtpHeads).Select(_ => new MtpHead(config)).ToArray()) : null;
         RegisterComponents();
     }
 
@@ -54,8 +56,7 @@ public sealed class PolicyModel : nn.Module
             Capture(i + 1, x);
         }
 
-        x = model.norm.call(x);
-        var logits = lm_head is null ? x.matmul(model.embed_tokens.weight!.t()) : lm_head.call(x); // [B, T, V]
+        var logits = LmHead(model.norm.call(x));                               // [B, T, V]
         cache?.Advance(validCounts ?? Enumerable.Repeat((int)time, (int)batch).ToArray());
         foreach (var h in hidden.Values)
         {
@@ -72,6 +73,28 @@ public sealed class PolicyModel : nn.Module
             }
         }
     }
+
+    /// <summary>Index of the final layer's hidden state in <see cref="ForwardOutput.Hidden"/> (what MTP heads read).</summary>
+    public int FinalLayer => Config.NumLayers;
+
+    /// <summary>
+    /// Logits [N, heads, V] of the MTP heads from final hidden states [N, hidden]: head i (0-based) predicts the
+    /// token i+2 places after the state's position, i.e. i+1 after the token the main head predicts.
+    /// </summary>
+    public Tensor MtpLogits(Tensor hidden)
+    {
+        if (mtp_heads is null)
+        {
+            throw new InvalidOperationException("this policy has no MTP heads (PolicyConfig.MtpHeads = 0).");
+        }
+
+        return stack(mtp_heads.Select(head => LmHead(model.norm.call(head.call(hidden)))).ToList(), dim: 1).to_type(ScalarType.Float32);
+    }
+
+    /// <summary>Parameters of the MTP heads alone (trained while the policy stays frozen).</summary>
+    public IEnumerable<TorchSharp.Modules.Parameter> MtpParameters() => mtp_heads?.parameters() ?? [];
+
+    private Tensor LmHead(Tensor normed) => lm_head is null ? normed.matmul(model.embed_tokens.weight!.t()) : lm_head.call(normed);
 
     /// <summary>Log-probabilities [B, T] of <paramref name="targets"/> under raw logits [B, T, V] (no sampling processing).</summary>
     public static Tensor TokenLogProbs(Tensor logits, Tensor targets) =>

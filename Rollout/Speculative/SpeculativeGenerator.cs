@@ -72,14 +72,34 @@ public sealed class SpeculativeGenerator(PolicyModel model, TextTokenizer tokeni
         return new SpeculativeResult(tracker.Results(), stats);
     }
 
+    private IReadOnlyCollection<int>? CaptureLayers => (drafter as IHiddenStateDrafter)?.CaptureLayers;
+
     private void Prefill(IReadOnlyList<IReadOnlyList<int>> prompts, KvCache cache)
     {
+        using var scope = NewDisposeScope();
         var heads = prompts.Select(p => (IReadOnlyList<int>)p.Take(p.Count - 1).ToList()).ToList();
-        if (heads.Any(h => h.Count > 0))
+        if (heads.All(h => h.Count == 0))
         {
-            var (ids, lengths) = PaddedBatch.Build(heads, tokenizer.Special.Pad, model.Device);
-            model.Forward(ids, cache, lengths);
+            return;
         }
+
+        var (ids, lengths) = PaddedBatch.Build(heads, tokenizer.Special.Pad, model.Device);
+        var output = model.Forward(ids, cache, lengths, CaptureLayers);
+        // The last prompt-head position is the one whose main-head output is the pending (last prompt) token.
+        ShareHidden(output, lengths.Select(l => Math.Max(l - 1, 0)).ToArray(), lengths.Select(l => l > 0).ToArray());
+    }
+
+    /// <summary>Hands a hidden-state drafter each row's states at <paramref name="columns"/> of the forward just run.</summary>
+    private void ShareHidden(ForwardOutput output, int[] columns, bool[] valid)
+    {
+        if (drafter is not IHiddenStateDrafter hiddenDrafter)
+        {
+            return;
+        }
+
+        var rows = arange(columns.Length, device: model.Device);
+        var at = tensor(columns.Select(c => (long)c).ToArray(), device: model.Device);
+        hiddenDrafter.ObserveHidden(output.Hidden.ToDictionary(kv => kv.Key, kv => kv.Value[rows, at]), valid);
     }
 
     private void Step(List<List<int>> contexts, KvCache cache, CompletionTracker tracker, AdaptiveSpeculation controller,
@@ -97,11 +117,14 @@ public sealed class SpeculativeGenerator(PolicyModel model, TextTokenizer tokeni
         var pending = tensor(contexts.Select((c, b) => (long)(active[b] ? c[^1] : tokenizer.Special.Pad)).ToArray(), device: model.Device).unsqueeze(1);
         var lengthsBefore = cache.Lengths.ToArray();
         var feed = proposal is null ? pending : cat([pending, proposal.Tokens.to(model.Device)], 1);  // [B, k+1]
-        var logits = model.Forward(feed, cache).Logits;                                                 // [B, k+1, V]
+        var output = model.Forward(feed, cache, captureLayers: CaptureLayers);
+        var logits = output.Logits;                                                                      // [B, k+1, V]
         var verifySeconds = clock.Elapsed.TotalSeconds - draftSeconds;
 
         var step = StepVerifier.Verify(logits, proposal, sampling, sampler);
         var accepted = step.Accepted;
+        // The column of each row's final token is where its next pending token came from.
+        ShareHidden(output, accepted, Enumerable.Repeat(true, batch).ToArray());
         var sampleSeconds = clock.Elapsed.TotalSeconds - draftSeconds - verifySeconds;
 
         var emittedCounts = new int[batch];

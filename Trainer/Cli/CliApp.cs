@@ -16,6 +16,7 @@ public static class CliApp
             EvalCommand.Create(),
             BenchCommand.Create(),
             TrainDrafterCommand.Create(),
+            TrainMtpCommand.Create(),
             VerifyLosslessCommand.Create(),
         };
         if (Console.IsOutputRedirected)

@@ -1,5 +1,6 @@
 using RlSpec.Drafter.Drafting;
 using RlSpec.Drafter.DraftModel;
+using RlSpec.Drafter.Mtp;
 using RlSpec.Drafter.NGram;
 using RlSpec.Drafter.Random;
 using RlSpec.Policy.Checkpoints;
@@ -12,7 +13,7 @@ namespace RlSpec.Trainer.Cli;
 /// <summary>Builds drafters by their command-line names.</summary>
 public sealed class DrafterFactory(PolicyModel policy, TextTokenizer tokenizer, string? draftCheckpoint, long seed)
 {
-    public static readonly string[] Names = ["ngram", "draft-model", "random"];
+    public static readonly string[] Names = ["ngram", "draft-model", "random", "mtp"];
 
     private PolicyModel? _draft;
 
@@ -21,6 +22,8 @@ public sealed class DrafterFactory(PolicyModel policy, TextTokenizer tokenizer, 
         "ngram" => NGram(),
         "random" => new RandomDrafter(policy.Config.VocabSize, policy.Device),
         "draft-model" => new DraftModelDrafter(Draft(), tokenizer.Special.Pad),
+        "mtp" when policy.Config.MtpHeads > 0 => new MtpDrafter(policy),
+        "mtp" => throw new ArgumentException("drafter 'mtp' needs a policy with MTP heads: pass a checkpoint made by `rlspec train-mtp`."),
         _ => throw new ArgumentException($"unknown drafter '{name}'; expected one of: {string.Join(", ", Names)}."),
     };
 

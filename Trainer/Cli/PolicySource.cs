@@ -6,7 +6,10 @@ using TorchSharp;
 
 namespace RlSpec.Trainer.Cli;
 
-/// <summary>The policy a command works on: a checkpoint, or a seeded random built-in policy when none is given.</summary>
+/// <summary>
+/// The policy a command works on: a checkpoint, or a seeded random built-in policy when none is given. The random
+/// policy carries four random MTP heads so every drafter, mtp included, can be exercised without training.
+/// </summary>
 public static class PolicySource
 {
     public static (PolicyModel Model, TextTokenizer Tokenizer) Load(string? checkpoint, torch.Device device, long seed, double randomStd)
@@ -17,7 +20,7 @@ public static class PolicySource
         }
 
         var tokenizer = TextTokenizer.ForCharacters(new ArithmeticTask(new ArithmeticTaskConfig()).Alphabet);
-        var model = WeightInit.NewPolicy(new PolicyConfig(tokenizer.VocabSize), seed, randomStd).to(device);
+        var model = WeightInit.NewPolicy(new PolicyConfig(tokenizer.VocabSize, MtpHeads: 4), seed, randomStd).to(device);
         model.eval();
         return (model, tokenizer);
     }

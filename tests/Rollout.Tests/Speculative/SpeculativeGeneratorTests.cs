@@ -1,6 +1,7 @@
 using FluentAssertions;
 using RlSpec.Drafter.Drafting;
 using RlSpec.Drafter.DraftModel;
+using RlSpec.Drafter.Mtp;
 using RlSpec.Drafter.NGram;
 using RlSpec.Drafter.Random;
 using RlSpec.Policy.Model;
@@ -14,17 +15,20 @@ namespace RlSpec.Rollout.Tests.Speculative;
 
 public sealed class SpeculativeGeneratorTests
 {
-    private static readonly PolicyModel Policy = TinyModels.Policy();
+    // Random MTP heads do not change the policy's outputs; they make the mtp drafter available.
+    private static readonly PolicyModel Policy = MtpAttach.WithHeads(TinyModels.Policy(), 3, seed: 2);
 
     public static TheoryData<string, int, bool> Drafters => new()
     {
         { "ngram", 3, false }, { "random", 4, false }, { "draft-model", 2, false }, { "draft-model", 4, true }, { "ngram", 5, true },
+        { "mtp", 3, false }, { "mtp", 4, true },
     };
 
     private static IDrafter Make(string name) => name switch
     {
         "ngram" => new NGramDrafter(),
         "random" => new RandomDrafter(23),
+        "mtp" => new MtpDrafter(Policy),
         _ => new DraftModelDrafter(TinyModels.Policy(seed: 5, layers: 1), TinyModels.Tokenizer.Special.Pad),
     };
 
