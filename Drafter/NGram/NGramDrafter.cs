@@ -9,20 +9,19 @@ namespace RlSpec.Drafter.NGram;
 /// (n from <see cref="MaxN"/> down to <see cref="MinN"/>) in the prompt and text so far, and proposes the tokens
 /// that followed it. Deterministic, so q is one-hot. Free to run; wrong guesses still cost verification.
 /// </summary>
-public sealed class NGramDrafter(int minN = 1, int maxN = 3) : IDrafter
+public sealed class NGramDrafter(int minN = 1, int maxN = 3, Device? device = null) : IDrafter
 {
+    private readonly Device _device = device ?? CPU;
+
     public string Name => "ngram";
 
     public int MinN { get; } = minN >= 1 && maxN >= minN ? minN : throw new ArgumentException($"ngram: need 1 <= min_n <= max_n, got {minN}..{maxN}.");
 
     public int MaxN { get; } = maxN;
 
-    private Device _device = CPU;
-
-    public void Begin(IReadOnlyList<IReadOnlyList<int>> prompts, SamplingParams sampling, int capacity) => _device = CPU;
-
-    /// <summary>Device the proposal tensors are created on (the policy's).</summary>
-    public void UseDevice(Device device) => _device = device;
+    public void Begin(IReadOnlyList<IReadOnlyList<int>> prompts, SamplingParams sampling, int capacity)
+    {
+    }
 
     public DraftProposal Propose(IReadOnlyList<IReadOnlyList<int>> contexts, IReadOnlyList<bool> active, int k, TokenSampler sampler)
     {

@@ -4,14 +4,15 @@ namespace RlSpec.Policy.Model;
 
 /// <summary>
 /// GPT-style initialisation (normal(0, std) weights, std 0.02 by default, zero biases, unit norms), seeded so a fresh policy is
-/// reproducible from config + seed. TorchSharp's per-module defaults would give a tied LM head unit-variance
+/// reproducible from config + seed, whatever else the process does with torch's global generator. TorchSharp's per-module defaults would give a tied LM head unit-variance
 /// embeddings and huge initial logits.
 /// </summary>
 public static class WeightInit
 {
     public static PolicyModel NewPolicy(PolicyConfig config, long seed, double std = 0.02)
     {
-        manual_seed(seed);
+        // A private generator, not torch's global one: other threads (parallel tests, actors) cannot perturb it.
+        using var generator = new Generator((ulong)seed);
         var model = new PolicyModel(config);
         using var noGrad = no_grad();
         foreach (var (name, p) in model.named_parameters())
@@ -26,7 +27,7 @@ public static class WeightInit
             }
             else
             {
-                p.normal_(0.0, std);
+                p.normal_(0.0, std, generator);
             }
         }
 

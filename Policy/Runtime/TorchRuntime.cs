@@ -8,6 +8,9 @@ public static class TorchRuntime
     /// <summary>Throws <see cref="TorchUnavailableException"/> naming the cause and the fix when libtorch cannot load.</summary>
     public static void EnsureLoaded()
     {
+        // TorchSharp prints its whole native-load trace to stdout on failure; the exception below says it in one line.
+        var stdout = Console.Out;
+        Console.SetOut(TextWriter.Null);
         try
         {
             using var probe = zeros(1);
@@ -15,6 +18,10 @@ public static class TorchRuntime
         catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or NotSupportedException or BadImageFormatException)
         {
             throw new TorchUnavailableException(Explain(e));
+        }
+        finally
+        {
+            Console.SetOut(stdout);
         }
     }
 
@@ -41,15 +48,17 @@ public static class TorchRuntime
         }
     }
 
-    internal static string Explain(Exception e)
+    internal static string Explain(Exception e, bool? libStdCxxTooOld = null)
     {
-        var detail = string.Join(" | ", Chain(e).Select(x => x.Message));
-        if (detail.Contains("GLIBCXX", StringComparison.Ordinal))
+        var messages = Chain(e).Select(x => x.Message).ToList();
+        if ((libStdCxxTooOld ?? LibStdCxxProbe.LoadedLibraryIsTooOld()) || messages.Any(m => m.Contains("GLIBCXX", StringComparison.Ordinal)))
         {
-            return "TorchSharp's native library needs libstdc++ from GCC 13+ (GLIBCXX_3.4.32), which this system lacks: run `bash scripts/setup.sh` (on Debian 12 it installs libstdc++6 from trixie).";
+            return $"TorchSharp's native library needs libstdc++ from GCC 13+ ({LibStdCxxProbe.RequiredVersion}), which this system lacks: run `bash scripts/setup.sh` (on Debian 12 it installs libstdc++6 from trixie).";
         }
 
-        return $"TorchSharp's native library (libtorch) could not be loaded: run `bash scripts/setup.sh`, and check that the libtorch package for this platform was restored. Cause: {detail}";
+        // The innermost message's first line names the cause; TorchSharp appends a long load trace after it.
+        var cause = messages[^1].Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? e.GetType().Name;
+        return $"TorchSharp's native library (libtorch) could not be loaded ({cause}): run `bash scripts/setup.sh` and check that the libtorch package for this platform was restored.";
     }
 
     private static IEnumerable<Exception> Chain(Exception? e)

@@ -13,6 +13,7 @@ public sealed class TaskEvaluator(PolicyModel model, TextTokenizer tokenizer)
     /// <summary>Seed of the held-out example stream; training streams use other seeds.</summary>
     public const int HeldOutSeed = 999_983;
 
+    /// <param name="progress">Receives the number of problems scored so far after each batch.</param>
     public EvaluationResult Evaluate(IVerifiableTask task, int count, int batchSize = 64, int maxNewTokens = 96, IProgress<int>? progress = null)
     {
         var generator = new AutoregressiveGenerator(model, tokenizer);
@@ -21,6 +22,7 @@ public sealed class TaskEvaluator(PolicyModel model, TextTokenizer tokenizer)
         var examples = task.Examples(HeldOutSeed).Take(count).ToList();
         var samples = new List<(TaskExample, string, RewardResult)>();
         var correct = 0;
+        var scored = 0;
         long tokens = 0;
         foreach (var chunk in examples.Chunk(batchSize))
         {
@@ -38,7 +40,8 @@ public sealed class TaskEvaluator(PolicyModel model, TextTokenizer tokenizer)
                 }
             }
 
-            progress?.Report(samples.Count);
+            scored += chunk.Length;
+            progress?.Report(scored);
         }
 
         return new EvaluationResult(examples.Count, correct, examples.Count == 0 ? 0 : (double)tokens / examples.Count, samples);

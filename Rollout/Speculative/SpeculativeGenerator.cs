@@ -50,7 +50,6 @@ public sealed class SpeculativeGenerator(PolicyModel model, TextTokenizer tokeni
 
         // Slack of 2(k+1): a verify step writes k+1 slots for every row, including finished rows holding extra drafts.
         using var cache = model.NewCache(batch, longest + budget + (2 * (speculation.DraftTokens + 1)));
-        Prefill(prompts, cache);
         var contexts = prompts.Select(p => p.ToList()).ToList();
         var tracker = new CompletionTracker(batch, tokenizer, options.StopStrings);
         var controller = Controller(batch, speculation);
@@ -58,6 +57,7 @@ public sealed class SpeculativeGenerator(PolicyModel model, TextTokenizer tokeni
         drafter.Begin(prompts, sampling, cache.Capacity);
         try
         {
+            Prefill(prompts, cache);   // after Begin: hidden-state drafters receive the prefill's states
             while (!tracker.AllDone)
             {
                 using var stepScope = NewDisposeScope();

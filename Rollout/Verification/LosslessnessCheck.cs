@@ -69,13 +69,14 @@ public sealed class LosslessnessCheck(PolicyModel policy, TextTokenizer tokenize
     /// <summary>Decides pass/fail for every case with a Bonferroni threshold over all tests of the run.</summary>
     public IReadOnlyList<LosslessnessCaseResult> Decide(IReadOnlyList<LosslessnessCaseResult> cases)
     {
-        var threshold = settings.FamilyAlpha / Math.Max(1, cases.Sum(c => c.TestCount));
+        var threshold = Threshold(cases);
         return cases.Select(c => c with
         {
             Passed = c.MinPValue >= threshold && c.LogprobMaxAbsErr <= settings.LogprobTolerance && c.GreedyIdentical != false,
         }).ToList();
     }
 
+    /// <summary>Per-test p-value threshold: the family-wise alpha split over every test of the run.</summary>
     public double Threshold(IReadOnlyList<LosslessnessCaseResult> cases) => settings.FamilyAlpha / Math.Max(1, cases.Sum(c => c.TestCount));
 
     private List<GeneratedSequence> Collect(IReadOnlyList<int> prompt, int samples, Func<IReadOnlyList<IReadOnlyList<int>>, IReadOnlyList<GeneratedSequence>> generate)

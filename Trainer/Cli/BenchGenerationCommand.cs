@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using RlSpec.Policy.Runtime;
 using RlSpec.Policy.Sampling;
 using RlSpec.Policy.Tasks;
@@ -15,8 +14,6 @@ namespace RlSpec.Trainer.Cli;
 /// <summary><c>rlspec bench generation</c>: plain vs speculative generation throughput per drafter and batch size.</summary>
 public static class BenchGenerationCommand
 {
-    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
-
     public static Command Create()
     {
         var checkpoint = CommonOptions.Checkpoint(required: true);
@@ -67,7 +64,7 @@ public static class BenchGenerationCommand
             Print(rows);
             if (parse.GetValue(json) is { } path)
             {
-                Policy.Checkpoints.AtomicFile.WriteAllText(path, JsonSerializer.Serialize(new { rows }, Json));
+                JsonOutput.Write(path, new { rows });
             }
 
             return 0;

@@ -19,7 +19,7 @@ public sealed class DrafterFactory(PolicyModel policy, TextTokenizer tokenizer, 
 
     public IDrafter Create(string name) => name switch
     {
-        "ngram" => NGram(),
+        "ngram" => new NGramDrafter(device: policy.Device),
         "random" => new RandomDrafter(policy.Config.VocabSize, policy.Device),
         "draft-model" => new DraftModelDrafter(Draft(), tokenizer.Special.Pad),
         "mtp" when policy.Config.MtpHeads > 0 => new MtpDrafter(policy),
@@ -29,13 +29,6 @@ public sealed class DrafterFactory(PolicyModel policy, TextTokenizer tokenizer, 
 
     /// <summary>Whether the draft model is a trained checkpoint (or a random stand-in).</summary>
     public bool HasTrainedDraft => draftCheckpoint is not null;
-
-    private NGramDrafter NGram()
-    {
-        var drafter = new NGramDrafter();
-        drafter.UseDevice(policy.Device);
-        return drafter;
-    }
 
     private PolicyModel Draft()
     {

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using RlSpec.Policy.Runtime;
 using RlSpec.Policy.Tasks;
 using RlSpec.Policy.Training;
@@ -11,8 +10,6 @@ namespace RlSpec.Trainer.Cli;
 /// <summary><c>rlspec verify-lossless</c>: statistical equivalence of plain and speculative sampling for every case of a grid.</summary>
 public static class VerifyLosslessCommand
 {
-    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
-
     public static Command Create()
     {
         var checkpoint = CommonOptions.Checkpoint(required: false);
@@ -63,7 +60,7 @@ public static class VerifyLosslessCommand
             Print(decided, check.Threshold(decided));
             if (parse.GetValue(json) is { } path)
             {
-                Policy.Checkpoints.AtomicFile.WriteAllText(path, JsonSerializer.Serialize(new { passed, cases = decided }, Json));
+                JsonOutput.Write(path, new { passed, cases = decided });
             }
 
             AnsiConsole.MarkupLine(passed ? "[green]lossless: every case passed[/]" : "[red]NOT lossless: see failed cases[/]");

@@ -14,10 +14,11 @@ internal static class TinyPolicies
         var model = WeightInit.NewPolicy(Config(tied, bias, kvHeads), seed);
         using (no_grad())
         {
-            // Larger weights than the 0.02 init make logits differ clearly between positions, so equality tests bite.
+            // Weights 5x the 0.02 init make logits differ clearly between positions, so equality tests bite, while
+            // activations stay small enough that float32 rounding stays far below the tolerances.
             foreach (var p in model.parameters())
             {
-                p.mul_(10);
+                p.mul_(5);
             }
         }
 

@@ -9,7 +9,7 @@ internal static class TinyModels
 {
     public static readonly TextTokenizer Tokenizer = TextTokenizer.ForCharacters("abcdefghijklmnopqrs");   // 23 ids
 
-    public static PolicyModel Policy(long seed = 11, int layers = 2, double scale = 10)
+    public static PolicyModel Policy(long seed = 11, int layers = 2, double scale = 5)
     {
         var model = WeightInit.NewPolicy(new PolicyConfig(23, HiddenSize: 32, NumLayers: layers, NumHeads: 4, NumKvHeads: 2, IntermediateSize: 48, MaxPositions: 64), seed);
         using (no_grad())

@@ -105,6 +105,17 @@ public sealed class SpeculativeGeneratorTests
     }
 
     [Fact]
+    public void Hidden_state_drafters_draft_from_the_prefill_except_for_one_token_prompts()
+    {
+        using var sampler = new TokenSampler(6);
+        var result = new SpeculativeGenerator(Policy, TinyModels.Tokenizer, new MtpDrafter(Policy))
+            .Generate(TinyModels.Prompts, new GenerationOptions(1, new SamplingParams(1.0)), new SpeculationOptions(3, Adaptive: false), sampler);
+
+        result.Stats.Steps.Should().Be(1);
+        result.Stats.Proposed.Should().Be(9, "three prompts have a prefill position to draft from; the one-token prompt has none yet");
+    }
+
+    [Fact]
     public void Completions_respect_the_token_budget_and_stop_at_eos()
     {
         using var sampler = new TokenSampler(5);

@@ -54,7 +54,9 @@ public sealed class CliErrorTests
     [Fact]
     public void A_libstdcxx_load_failure_is_explained_with_the_fix()
     {
-        var failure = new TypeInitializationException("TorchSharp.torch", new DllNotFoundException("libstdc++.so.6: version `GLIBCXX_3.4.32' not found"));
-        TorchRuntime.Explain(failure).Should().Contain("GCC 13+").And.Contain("scripts/setup.sh");
+        var failure = new TypeInitializationException("TorchSharp.torch", new NotSupportedException("This application uses TorchSharp but...\nTrying to load native component\n..."));
+        TorchRuntime.Explain(failure, libStdCxxTooOld: true).Should().Contain("GCC 13+").And.Contain("scripts/setup.sh");
+        var other = TorchRuntime.Explain(failure, libStdCxxTooOld: false);
+        other.Should().Contain("This application uses TorchSharp but...").And.NotContain("Trying to load").And.NotContain("\n");
     }
 }
