@@ -10,8 +10,9 @@ using static TorchSharp.torch;
 namespace RlSpec.Rollout.Benchmarks;
 
 /// <summary>
-/// Plain decoding vs each drafter on the same policy, prompts and sampling settings. Runs are interleaved
-/// (AR, then every drafter, repeat) so machine noise hits all methods alike; throughput is the median over repeats.
+/// Plain decoding vs each drafter on the same policy, prompts and sampling settings. Runs are interleaved, in an
+/// order rotated every repeat, so machine noise and position effects hit all methods alike; throughput is the
+/// median over repeats.
 /// </summary>
 public sealed class GenerationBenchmark(PolicyModel policy, TextTokenizer tokenizer, IReadOnlyList<IReadOnlyList<int>> prompts, GenerationOptions options)
 {
@@ -33,31 +34,26 @@ public sealed class GenerationBenchmark(PolicyModel policy, TextTokenizer tokeni
             var runBatches = Enumerable.Range(0, batchesPerRun)
                 .Select(j => (IReadOnlyList<IReadOnlyList<int>>)Enumerable.Range(0, batch).Select(i => prompts[((((r + 1) * batchesPerRun) + j) * batch + i) % prompts.Count]).ToList())
                 .ToList();
-            var arRate = Rate(() =>
+            var runSeed = seed + (ulong)(r + 1);
+            // Rotate the order each repeat (-1 = plain decoding) so no method always runs first or last.
+            var order = Enumerable.Range(-1, methods.Count + 1).ToList();
+            var shift = ((r + 1) % order.Count + order.Count) % order.Count;
+            foreach (var m in order.Skip(shift).Concat(order.Take(shift)))
             {
-                using var sampler = new TokenSampler(seed + (ulong)(r + 1), policy.Device);
-                return runBatches.Sum(rows => plain.Generate(rows, options, sampler).Sum(s => s.Completion.Count));
-            });
-            if (r >= 0)
-            {
-                arRates.Add(arRate);
-            }
-
-            for (var m = 0; m < methods.Count; m++)
-            {
-                var (generator, adaptive) = methods[m];
                 var runStats = new List<SpeculationStats>();
-                var rate = Rate(() =>
+                var rate = m < 0
+                    ? Rate(() => Plain(plain, runBatches, runSeed))
+                    : Rate(() => Speculative(methods[m].Generator, methods[m].Adaptive, k, runBatches, runSeed, runStats));
+                if (r < 0)
                 {
-                    using var sampler = new TokenSampler(seed + (ulong)(r + 1), policy.Device);
-                    return runBatches.Sum(rows =>
-                    {
-                        var result = generator.Generate(rows, options, new SpeculationOptions(k, adaptive), sampler);
-                        runStats.Add(result.Stats);
-                        return result.Sequences.Sum(s => s.Completion.Count);
-                    });
-                });
-                if (r >= 0)
+                    continue;
+                }
+
+                if (m < 0)
+                {
+                    arRates.Add(rate);
+                }
+                else
                 {
                     rates[m].Add(rate);
                     stats[m].AddRange(runStats);
@@ -73,6 +69,23 @@ public sealed class GenerationBenchmark(PolicyModel policy, TextTokenizer tokeni
         }
 
         return table;
+    }
+
+    private long Plain(AutoregressiveGenerator generator, List<IReadOnlyList<IReadOnlyList<int>>> batches, ulong seed)
+    {
+        using var sampler = new TokenSampler(seed, policy.Device);
+        return batches.Sum(rows => generator.Generate(rows, options, sampler).Sum(s => s.Completion.Count));
+    }
+
+    private long Speculative(SpeculativeGenerator generator, bool adaptive, int k, List<IReadOnlyList<IReadOnlyList<int>>> batches, ulong seed, List<SpeculationStats> stats)
+    {
+        using var sampler = new TokenSampler(seed, policy.Device);
+        return batches.Sum(rows =>
+        {
+            var result = generator.Generate(rows, options, new SpeculationOptions(k, adaptive), sampler);
+            stats.Add(result.Stats);
+            return result.Sequences.Sum(s => s.Completion.Count);
+        });
     }
 
     private static GenerationBenchmarkRow Row(string name, bool adaptive, int batch, int k, double speedup, double rate, List<SpeculationStats> stats, double decode, double verify)

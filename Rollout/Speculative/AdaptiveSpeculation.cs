@@ -3,7 +3,8 @@ namespace RlSpec.Rollout.Speculative;
 /// <summary>
 /// Chooses k for each verify step. Keeps a running average of the acceptance rate and rolling medians of the
 /// drafter's time per token and of the step time at each k, turns them into a <see cref="SpeculationCostModel"/>, and picks its best k
-/// (0 = plain decoding). Plain decoding is measured three times and full speculation once before the model is trusted.
+/// (0 = plain decoding). Plain decoding is measured three times before any probe, and speculation is only switched on
+/// once three probes of full k agree that it pays.
 /// While speculation is off, full k is re-probed with exponential back-off (ProbeEvery, 2×, 4× … up to 256 steps),
 /// so a drafter that never pays costs almost nothing; while it is on, plain decoding is re-measured every
 /// ProbeEvery steps so the baseline stays current. One instance should live as long as the workload (e.g. per
@@ -15,6 +16,7 @@ public sealed class AdaptiveSpeculation
     private const double Smoothing = 0.2;
     private const int MaxProbeInterval = 256;
     private const int PlainWarmupSteps = 3;
+    private const int TrustedProbes = 3;
     private readonly SpeculationOptions _options;
     private readonly RollingMedian[] _stepSeconds;
     private readonly RollingMedian _draftPerToken = new();
@@ -53,7 +55,9 @@ public sealed class AdaptiveSpeculation
         }
 
         _sinceProbe++;
-        var best = model.BestK(_alpha ?? 0);
+        // One probe's timing is too noisy to switch on: speculation needs a median over a few probes.
+        var trusted = _stepSeconds[max].Count >= TrustedProbes;
+        var best = trusted ? model.BestK(_alpha ?? 0) : 0;
         if (best == 0)
         {
             if (_sinceProbe < _probeInterval)
@@ -62,7 +66,11 @@ public sealed class AdaptiveSpeculation
             }
 
             _sinceProbe = 0;
-            _probeInterval = Math.Min(MaxProbeInterval, _probeInterval * 2);
+            if (trusted)
+            {
+                _probeInterval = Math.Min(MaxProbeInterval, _probeInterval * 2);
+            }
+
             return max;
         }
 

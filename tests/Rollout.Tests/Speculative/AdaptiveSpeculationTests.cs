@@ -37,12 +37,13 @@ public sealed class AdaptiveSpeculationTests
     {
         var poor = Run(acceptance: 0.0, draftSeconds: 0.5);
         poor.Take(4).Should().Equal(0, 0, 0, 4);
-        poor.Count(k => k > 0).Should().BeLessThanOrEqualTo(3, "after the first probe, probes back off: 16, 32 steps apart");
+        poor.Count(k => k > 0).Should().BeLessThanOrEqualTo(5, "four probes 16 steps apart until three are trusted, then 32, 64 ... steps apart");
         poor.Skip(4).Take(15).Should().OnlyContain(k => k == 0);
 
         var good = Run(acceptance: 0.9, draftSeconds: 0.01);
-        good.Skip(4).Count(k => k == 0).Should().BeLessThanOrEqualTo(4, "plain decoding is only re-measured every 16 steps");
-        good.Skip(4).Where(k => k > 0).Should().OnlyContain(k => k >= 3);
+        var settled = good.Skip(60).ToList();   // after three agreeing probes
+        settled.Count(k => k == 0).Should().BeLessThanOrEqualTo(3, "plain decoding is only re-measured every 16 steps");
+        settled.Where(k => k > 0).Should().OnlyContain(k => k >= 3);
     }
 
     [Fact]
@@ -93,12 +94,12 @@ public sealed class AdaptiveSpeculationTests
     public void With_adaptation_off_the_configured_k_is_always_used() =>
         Run(0.0, 1.0, adaptive: false).Should().OnlyContain(k => k == 4);
 
-    /// <summary>Simulates 60 steps: plain step costs 1, verifying k drafts costs 1 + 0.1k, drafting costs draftSeconds per token.</summary>
+    /// <summary>Simulates 100 steps: plain step costs 1, verifying k drafts costs 1 + 0.1k, drafting costs draftSeconds per token.</summary>
     private static List<int> Run(double acceptance, double draftSeconds, bool adaptive = true)
     {
         var controller = new AdaptiveSpeculation(new SpeculationOptions(4, adaptive));
         var chosen = new List<int>();
-        for (var step = 0; step < 60; step++)
+        for (var step = 0; step < 100; step++)
         {
             var k = controller.NextK();
             chosen.Add(k);
