@@ -11,6 +11,9 @@ namespace RlSpec.Policy.Tokenization;
 /// </summary>
 public static class HfTokenizerJson
 {
+    /// <summary>GPT-2's pre-tokenization: what a ByteLevel pre-tokenizer with use_regex applies.</summary>
+    public const string Gpt2Pattern = @"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+";
+
     public static BpeOptions ReadOptions(string path)
     {
         JsonNode root;
@@ -58,6 +61,11 @@ public static class HfTokenizerJson
             {
                 case "ByteLevel":
                     options.ByteLevel = true;
+                    if (options.PreTokenizer is null && step["use_regex"]?.GetValue<bool>() != false)
+                    {
+                        options.PreTokenizer = new RegexPreTokenizer(new Regex(Gpt2Pattern, RegexOptions.Compiled), specials);
+                    }
+
                     break;
                 case "Split" when SplitRegex(step) is { } regex:
                     options.PreTokenizer = new RegexPreTokenizer(new Regex(regex, RegexOptions.Compiled), specials);

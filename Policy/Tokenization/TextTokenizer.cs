@@ -77,7 +77,13 @@ public sealed class TextTokenizer
         }
         else if (File.Exists(vocabJson))
         {
-            options = new BpeOptions(vocabJson, Path.Combine(directory, "merges.txt")) { ByteLevel = true };
+            // vocab.json + merges.txt is GPT-2's layout: byte-level BPE over GPT-2's pre-tokenization, where a
+            // leading space stays attached to the word that follows it.
+            options = new BpeOptions(vocabJson, Path.Combine(directory, "merges.txt"))
+            {
+                ByteLevel = true,
+                PreTokenizer = new RegexPreTokenizer(new System.Text.RegularExpressions.Regex(HfTokenizerJson.Gpt2Pattern, System.Text.RegularExpressions.RegexOptions.Compiled), specialTokens: null),
+            };
         }
         else
         {

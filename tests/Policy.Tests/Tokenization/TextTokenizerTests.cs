@@ -63,6 +63,42 @@ public sealed class TextTokenizerTests : IDisposable
     }
 
     [Fact]
+    public void A_gpt2_style_vocab_and_merges_pair_loads_as_byte_level_bpe()
+    {
+        // Byte-level BPE spells a leading space as 'Ġ'.
+        File.WriteAllText(Path.Combine(_dir, "vocab.json"), "{\"a\": 0, \"b\": 1, \"ab\": 2, \"Ġ\": 3, \"Ġab\": 4, \"<|endoftext|>\": 5}");
+        File.WriteAllText(Path.Combine(_dir, "merges.txt"), "#version: 0.2\na b\nĠ ab\n");
+        File.WriteAllText(Path.Combine(_dir, "tokenizer_config.json"), "{\"eos_token\": \"<|endoftext|>\", \"eos_token_id\": 5}");
+
+        var tokenizer = TextTokenizer.Load(_dir);
+        var ids = tokenizer.Encode("ab ab");
+        ids.Should().Equal(2, 4);
+        tokenizer.Decode(ids).Should().Be("ab ab");
+        tokenizer.Special.Eos.Should().Be(5);
+    }
+
+    [Fact]
+    public void A_byte_level_tokenizer_json_keeps_leading_spaces_with_their_word()
+    {
+        var tokenizerJson = new JsonObject
+        {
+            ["added_tokens"] = new JsonArray(new JsonObject { ["id"] = 5, ["content"] = "<|endoftext|>", ["special"] = true }),
+            ["pre_tokenizer"] = new JsonObject { ["type"] = "ByteLevel", ["add_prefix_space"] = false },
+            ["model"] = new JsonObject
+            {
+                ["type"] = "BPE",
+                ["vocab"] = new JsonObject { ["a"] = 0, ["b"] = 1, ["ab"] = 2, ["Ġ"] = 3, ["Ġab"] = 4, ["<|endoftext|>"] = 5 },
+                ["merges"] = new JsonArray("a b", "Ġ ab"),
+            },
+        };
+        File.WriteAllText(Path.Combine(_dir, "tokenizer.json"), tokenizerJson.ToJsonString());
+
+        var tokenizer = TextTokenizer.Load(_dir);
+        tokenizer.Encode("ab ab").Should().Equal(2, 4);
+        tokenizer.Special.Eos.Should().Be(5, "<|endoftext|> is recognised without a tokenizer_config.json");
+    }
+
+    [Fact]
     public void A_non_bpe_tokenizer_json_is_refused_naming_its_type()
     {
         File.WriteAllText(Path.Combine(_dir, "tokenizer.json"), "{\"model\": {\"type\": \"Unigram\"}}");
