@@ -22,10 +22,10 @@ public static class BenchGenerationCommand
         var batches = new Option<string>("--batch") { Description = "Comma list of batch sizes (the last is the RL group batch)", DefaultValueFactory = _ => "1,8,64" };
         var draftTokens = new Option<int>("--draft-tokens") { Description = "k", DefaultValueFactory = _ => 4 };
         var adaptive = new Option<string>("--adaptive") { Description = "on, off or both", DefaultValueFactory = _ => "both" };
-        var temperature = new Option<double>("--temperature") { DefaultValueFactory = _ => 1.0 };
-        var topK = new Option<int>("--top-k") { DefaultValueFactory = _ => 0 };
-        var topP = new Option<double>("--top-p") { DefaultValueFactory = _ => 1.0 };
-        var maxTokens = new Option<int>("--max-new-tokens") { DefaultValueFactory = _ => 96 };
+        var temperature = new Option<double>("--temperature") { Description = "Sampling temperature (0 = greedy)", DefaultValueFactory = _ => 1.0 };
+        var topK = new Option<int>("--top-k") { Description = "Top-k filter (0 = off)", DefaultValueFactory = _ => 0 };
+        var topP = new Option<double>("--top-p") { Description = "Top-p filter (1 = off)", DefaultValueFactory = _ => 1.0 };
+        var maxTokens = new Option<int>("--max-new-tokens") { Description = "Completion budget per sequence", DefaultValueFactory = _ => 96 };
         var repeats = new Option<int>("--repeats") { Description = "Interleaved repeats (median reported)", DefaultValueFactory = _ => 5 };
         var json = new Option<string?>("--json") { Description = "Write the rows as JSON here" };
         var seed = CommonOptions.Seed();

@@ -16,9 +16,9 @@ public static class EvalCommand
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
         var count = new Option<int>("--count") { Description = "Held-out problems to score", DefaultValueFactory = _ => 256 };
-        var minDigits = new Option<int>("--min-digits") { DefaultValueFactory = _ => defaults.MinDigits };
-        var maxDigits = new Option<int>("--max-digits") { DefaultValueFactory = _ => defaults.MaxDigits };
-        var ops = new Option<string>("--ops") { DefaultValueFactory = _ => defaults.Operations };
+        var minDigits = new Option<int>("--min-digits") { Description = "Fewest digits per operand", DefaultValueFactory = _ => defaults.MinDigits };
+        var maxDigits = new Option<int>("--max-digits") { Description = "Most digits per operand", DefaultValueFactory = _ => defaults.MaxDigits };
+        var ops = new Option<string>("--ops") { Description = "Operators to draw from (+ and/or -)", DefaultValueFactory = _ => defaults.Operations };
         var command = new Command("eval", "Score a checkpoint on held-out problems of the built-in task (greedy).")
         {
             checkpoint, device, threads, count, minDigits, maxDigits, ops,
