@@ -1,3 +1,4 @@
+using RlSpec.Drafter.Drafting;
 using RlSpec.Policy.Model;
 using RlSpec.Policy.Training;
 using TorchSharp;
@@ -22,11 +23,7 @@ public sealed class DraftModelDistiller(PolicyModel policy, PolicyModel draft, i
         var count = 0;
         for (var step = 0; step < options.Steps; step++)
         {
-            foreach (var group in optimizer.ParamGroups)
-            {
-                group.LearningRate = CosineSchedule.At(step, options.Steps, options.WarmupSteps, options.LearningRate, 0.1);
-            }
-
+            CosineSchedule.Apply(optimizer, step, options.Steps, options.WarmupSteps, options.LearningRate, minRatio: 0.1);
             window += Step(nextBatch(step), optimizer);
             count++;
             if ((step + 1) % options.LogEvery == 0 || step + 1 == options.Steps)
@@ -56,8 +53,8 @@ public sealed class DraftModelDistiller(PolicyModel policy, PolicyModel draft, i
 
         optimizer.zero_grad();
         var student = draft.Forward(inputs).Logits.log_softmax(-1);
-        var kl = (teacher.exp() * (teacher - student)).sum(-1);                           // [B, T-1]
-        var loss = (kl * mask).sum() / mask.sum();
+        var kl = ForwardKl.MaskedMean(teacher, student, mask);
+        var loss = kl;
         if (options.CrossEntropyWeight > 0)
         {
             var ce = -student.gather(-1, targets.unsqueeze(-1)).squeeze(-1);
@@ -67,6 +64,6 @@ public sealed class DraftModelDistiller(PolicyModel policy, PolicyModel draft, i
         loss.backward();
         nn.utils.clip_grad_norm_(draft.parameters(), options.GradClip);
         optimizer.step();
-        return ((kl * mask).sum() / mask.sum()).item<float>();
+        return kl.item<float>();
     }
 }

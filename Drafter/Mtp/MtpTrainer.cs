@@ -1,3 +1,4 @@
+using RlSpec.Drafter.Drafting;
 using RlSpec.Drafter.DraftModel;
 using RlSpec.Policy.Model;
 using RlSpec.Policy.Training;
@@ -23,11 +24,7 @@ public sealed class MtpTrainer(PolicyModel policy, int padId, DistillationOption
         var count = 0;
         for (var step = 0; step < options.Steps; step++)
         {
-            foreach (var group in optimizer.ParamGroups)
-            {
-                group.LearningRate = CosineSchedule.At(step, options.Steps, options.WarmupSteps, options.LearningRate, 0.1);
-            }
-
+            CosineSchedule.Apply(optimizer, step, options.Steps, options.WarmupSteps, options.LearningRate, minRatio: 0.1);
             var kl = Step(nextBatch(step), optimizer);
             for (var i = 0; i < heads; i++)
             {
@@ -74,7 +71,7 @@ public sealed class MtpTrainer(PolicyModel policy, int padId, DistillationOption
             var p = teacher.narrow(1, shift, time - shift);                                         // policy at t+i+1
             var q = student.narrow(1, 0, time - shift).select(2, i);                               // head i at t
             var m = mask.narrow(1, shift, time - shift);
-            var kl = ((p.exp() * (p - q)).sum(-1) * m).sum() / m.sum().clamp_min(1);
+            var kl = ForwardKl.MaskedMean(p, q, m);
             loss += kl;
             kls[i] = kl.item<float>();
         }

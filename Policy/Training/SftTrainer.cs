@@ -26,12 +26,7 @@ public sealed class SftTrainer(PolicyModel model, TextTokenizer tokenizer, SftOp
         for (var step = 0; step < _options.Steps; step++)
         {
             cancel.ThrowIfCancellationRequested();
-            var lr = CosineSchedule.At(step, _options.Steps, _options.WarmupSteps, _options.LearningRate, _options.MinLearningRateRatio);
-            foreach (var group in optimizer.ParamGroups)
-            {
-                group.LearningRate = lr;
-            }
-
+            var lr = CosineSchedule.Apply(optimizer, step, _options.Steps, _options.WarmupSteps, _options.LearningRate, _options.MinLearningRateRatio);
             var batch = Enumerable.Range(0, _options.BatchSize).Select(_ => Next(examples)).ToList();
             windowLoss += Step(batch, optimizer);
             windowSteps++;

@@ -2,6 +2,7 @@ using RlSpec.Policy.Model;
 using RlSpec.Policy.Sampling;
 using RlSpec.Policy.Tokenization;
 using RlSpec.Policy.Training;
+using RlSpec.Rollout.Speculative;
 using static TorchSharp.torch;
 
 namespace RlSpec.Rollout.Generation;
@@ -36,16 +37,9 @@ public sealed class AutoregressiveGenerator(PolicyModel model, TextTokenizer tok
         for (var step = 0; step < budget && !tracker.AllDone; step++)
         {
             using var stepScope = NewDisposeScope();
-            var probs = LogitsProcessor.ToProbabilities(next, sampling);                  // [B, V]
-            var tokens = sampler.Sample(probs);                                           // [B]
-            var raw = PolicyModel.TokenLogProbs(next, tokens);                            // [B]
-            var processed = probs.gather(-1, tokens.unsqueeze(-1)).squeeze(-1).log();    // [B]
-            // One host transfer per step: float64 holds token ids exactly and float32 log-probs losslessly.
-            var host = stack([tokens.to_type(ScalarType.Float64), raw.to_type(ScalarType.Float64), processed.to_type(ScalarType.Float64)]).cpu().data<double>().ToArray();
-            tracker.Append(
-                host[..batch].Select(t => (long)t).ToArray(),
-                host[batch..(2 * batch)].Select(x => (float)x).ToArray(),
-                host[(2 * batch)..].Select(x => (float)x).ToArray());
+            // A speculative step without drafts is exactly a plain sampling step: one code path for both.
+            var sampled = StepVerifier.Verify(next.unsqueeze(1), proposal: null, sampling, sampler);
+            tracker.Append(sampled.Emitted, sampled.LogProbs, sampled.ProcessedLogProbs);
             if (tracker.AllDone || step + 1 == budget)
             {
                 break;
