@@ -43,4 +43,14 @@ else
   log "libstdc++ now has $need_glibcxx"
 fi
 
+# The Python rollout-log reader (experiments/rollout_logs) is tested too, with Debian's own python3 and packages
+# (PyPI may be unreachable, and a pyenv python3 earlier on PATH would not see them).
+if /usr/bin/python3 -c 'import msgpack, pandas' 2>/dev/null; then
+  log "python3 msgpack + pandas: ok"
+else
+  log "installing python3-msgpack and python3-pandas for the rollout-log reader"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq python3-msgpack python3-pandas >/dev/null
+fi
+
 command -v dotnet >/dev/null || { log "the .NET SDK 10 is required (dotnet not on PATH)"; exit 1; }

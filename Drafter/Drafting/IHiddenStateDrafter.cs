@@ -4,8 +4,8 @@ namespace RlSpec.Drafter.Drafting;
 
 /// <summary>
 /// A drafter that reads the policy's own hidden states (MTP heads, EAGLE). The speculative decoder captures the
-/// requested layers in forwards it runs anyway and hands over, per row, the states at the position whose main-head
-/// output is the row's pending token, so drafting needs no extra policy forward.
+/// requested layers in the forwards it runs anyway (prefill and every verify) and hands them over with what was
+/// committed, so drafting needs no extra policy forward.
 /// </summary>
 public interface IHiddenStateDrafter : IDrafter
 {
@@ -13,9 +13,10 @@ public interface IHiddenStateDrafter : IDrafter
     IReadOnlyCollection<int> CaptureLayers { get; }
 
     /// <summary>
-    /// Called after the prefill and after every verify step with [B, hidden] per captured layer. Rows whose
-    /// <paramref name="valid"/> is false have no such position yet (a one-token prompt before its first step).
-    /// The tensors belong to the caller's scope: keep copies.
+    /// Called after the prefill and after every verify step with the states [B, T, hidden] of the T fed positions.
+    /// Row b's first <paramref name="committed"/>[b] positions are now part of its sequence (0 = nothing new, e.g.
+    /// a finished row), and <paramref name="nextTokens"/>[b][i] is the token that follows committed position i, so
+    /// the last committed position's output is the row's pending token. The tensors belong to the caller: keep copies.
     /// </summary>
-    void ObserveHidden(IReadOnlyDictionary<int, Tensor> hidden, IReadOnlyList<bool> valid);
+    void ObserveHidden(IReadOnlyDictionary<int, Tensor> hidden, IReadOnlyList<int> committed, IReadOnlyList<IReadOnlyList<int>> nextTokens);
 }

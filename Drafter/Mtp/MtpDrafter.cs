@@ -31,11 +31,19 @@ public sealed class MtpDrafter(PolicyModel policy) : IHiddenStateDrafter
         _valid = new bool[prompts.Count];
     }
 
-    public void ObserveHidden(IReadOnlyDictionary<int, Tensor> hidden, IReadOnlyList<bool> valid)
+    public void ObserveHidden(IReadOnlyDictionary<int, Tensor> hidden, IReadOnlyList<int> committed, IReadOnlyList<IReadOnlyList<int>> nextTokens)
     {
+        using var scope = NewDisposeScope();
+        var states = hidden[policy.FinalLayer].detach();                                          // [B, T, H]
+        var last = states[arange(committed.Count, device: states.device), tensor(committed.Select(c => (long)Math.Max(c - 1, 0)).ToArray(), device: states.device)];
+        var fresh = tensor(committed.Select(c => c > 0).ToArray(), device: states.device).unsqueeze(1);
+        var merged = _hidden is null ? last : where(fresh, last, _hidden);
         _hidden?.Dispose();
-        _hidden = hidden[policy.FinalLayer].detach().clone().DetachFromDisposeScope();
-        _valid = [.. valid];
+        _hidden = merged.clone().DetachFromDisposeScope();
+        for (var b = 0; b < committed.Count; b++)
+        {
+            _valid[b] |= committed[b] > 0;
+        }
     }
 
     public DraftProposal Propose(IReadOnlyList<IReadOnlyList<int>> contexts, IReadOnlyList<bool> active, int k, TokenSampler sampler)

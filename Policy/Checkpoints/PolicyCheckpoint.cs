@@ -48,36 +48,12 @@ public static class PolicyCheckpoint
     /// <summary>Copies tensors into the model by name; missing, unexpected or mis-shaped tensors fail naming the tensor.</summary>
     public static void LoadWeights(PolicyModel model, IReadOnlyDictionary<string, Tensor> tensors, string source)
     {
-        var expected = model.state_dict();
-        foreach (var (name, target) in expected)
-        {
-            if (!tensors.TryGetValue(name, out var value))
-            {
-                throw new CheckpointFormatException($"{source}: missing tensor '{name}' (shape [{string.Join(", ", target.shape)}]).");
-            }
-
-            if (!value.shape.SequenceEqual(target.shape))
-            {
-                throw new CheckpointFormatException(
-                    $"{source}: tensor '{name}' has shape [{string.Join(", ", value.shape)}], the config needs [{string.Join(", ", target.shape)}].");
-            }
-        }
-
         // Rotary frequencies are recomputed from config; a tied LM head is the embedding itself.
-        var unexpected = tensors.Keys
-            .Where(k => !expected.ContainsKey(k) && !k.EndsWith("rotary_emb.inv_freq", StringComparison.Ordinal))
-            .Where(k => !(model.Config.TieEmbeddings && k == "lm_head.weight"))
-            .ToList();
-        if (unexpected.Count > 0)
-        {
-            throw new CheckpointFormatException($"{source}: unexpected tensor '{unexpected[0]}' ({unexpected.Count} in all) for this config.");
-        }
-
-        using var noGrad = no_grad();
-        foreach (var (name, target) in expected)
-        {
-            target.copy_(tensors[name]);
-        }
+        var relevant = tensors
+            .Where(kv => !kv.Key.EndsWith("rotary_emb.inv_freq", StringComparison.Ordinal))
+            .Where(kv => !(model.Config.TieEmbeddings && kv.Key == "lm_head.weight"))
+            .ToDictionary(kv => kv.Key, kv => kv.Value);
+        ModuleWeights.Load(model, relevant, source);
     }
 
     private static Dictionary<string, Tensor> ReadTensors(string directory)

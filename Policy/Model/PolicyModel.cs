@@ -46,7 +46,8 @@ public sealed class PolicyModel : nn.Module
     {
         using var scope = NewDisposeScope();
         var (batch, time) = (inputIds.shape[0], inputIds.shape[1]);
-        var ctx = cache is null ? CausalContext(batch, time) : CachedContext(cache, batch, time, validCounts);
+        var contexts = new ContextBuilder(Config, rotary_emb);
+        var ctx = cache is null ? contexts.Causal(batch, time, Device) : contexts.Cached(cache, batch, time, validCounts, Device);
         var hidden = new Dictionary<int, Tensor>();
         var x = model.embed_tokens.call(inputIds);                          // [B, T, hidden]
         Capture(0, x);
@@ -94,43 +95,22 @@ public sealed class PolicyModel : nn.Module
     /// <summary>Parameters of the MTP heads alone (trained while the policy stays frozen).</summary>
     public IEnumerable<TorchSharp.Modules.Parameter> MtpParameters() => mtp_heads?.parameters() ?? [];
 
+    /// <summary>
+    /// Logits from residual-stream states [..., hidden] through the final norm and LM head, for drafter heads that
+    /// share them. The weights are detached: a drafter's loss reaches its own states, never the policy's gradients.
+    /// </summary>
+    public Tensor HeadLogits(Tensor hidden)
+    {
+        var head = (lm_head?.weight ?? model.embed_tokens.weight!).detach();
+        return model.norm.ForwardFrozen(hidden).matmul(head.t()).to_type(ScalarType.Float32);
+    }
+
+    /// <summary>Token embeddings [..., hidden] from the policy's own table, detached (shared with drafter heads, not copied).</summary>
+    public Tensor Embed(Tensor ids) => model.embed_tokens.weight!.detach()[ids];
+
     private Tensor LmHead(Tensor normed) => lm_head is null ? normed.matmul(model.embed_tokens.weight!.t()) : lm_head.call(normed);
 
     /// <summary>Log-probabilities [B, T] of <paramref name="targets"/> under raw logits [B, T, V] (no sampling processing).</summary>
     public static Tensor TokenLogProbs(Tensor logits, Tensor targets) =>
         logits.log_softmax(-1).gather(-1, targets.unsqueeze(-1)).squeeze(-1);
-
-    private ForwardContext CausalContext(long batch, long time)
-    {
-        CheckPositions(time);
-        var positions = arange(time, device: Device).unsqueeze(0).expand(batch, time);
-        var (cos, sin) = rotary_emb.At(positions);
-        return new ForwardContext(cos, sin, Mask: null, Cache: null, WriteIndex: null, KeySpan: time);
-    }
-
-    private ForwardContext CachedContext(KvCache cache, long batch, long time, IReadOnlyList<int>? validCounts)
-    {
-        if (cache.BatchSize != batch)
-        {
-            throw new ArgumentException($"cache holds {cache.BatchSize} sequences but {batch} were fed.");
-        }
-
-        cache.EnsureRoom((int)time);
-        CheckPositions(Enumerable.Range(0, (int)batch).Max(b => cache.Lengths[b] + (validCounts?[b] ?? time)));
-        var positions = cache.LengthsTensor(Device).unsqueeze(1) + arange(time, device: Device).unsqueeze(0); // [B, T]
-        var span = cache.MaxLength + time;
-        var mask = (arange(span, device: Device).view(1, 1, span) <= positions.unsqueeze(-1)).unsqueeze(1);  // [B, 1, T, S]
-        var writeIndex = positions.view(batch, 1, time, 1).expand(batch, Config.NumKvHeads, time, Config.HeadDim);
-        // Padding may sit past MaxPositions (its keys are never attended to); only real tokens were checked above.
-        var (cos, sin) = rotary_emb.At(positions.clamp_max(Config.MaxPositions - 1));
-        return new ForwardContext(cos, sin, mask, cache, writeIndex, span);
-    }
-
-    private void CheckPositions(long needed)
-    {
-        if (needed > Config.MaxPositions)
-        {
-            throw new ArgumentException($"sequence of {needed} positions exceeds the model's MaxPositions ({Config.MaxPositions}).");
-        }
-    }
 }

@@ -19,11 +19,16 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x)
+    public override Tensor forward(Tensor x) => Normalize(x, weight);
+
+    /// <summary>The same normalisation with the weight detached: gradients reach <paramref name="x"/> but never this layer.</summary>
+    public Tensor ForwardFrozen(Tensor x) => Normalize(x, weight.detach());
+
+    private Tensor Normalize(Tensor x, Tensor scale)
     {
         using var scope = NewDisposeScope();
         var x32 = x.to_type(ScalarType.Float32);
         var normed = x32 * (x32.pow(2).mean([-1], keepdim: true) + _eps).rsqrt();
-        return (normed.to_type(x.dtype) * weight).MoveToOuterDisposeScope();
+        return (normed.to_type(x.dtype) * scale).MoveToOuterDisposeScope();
     }
 }

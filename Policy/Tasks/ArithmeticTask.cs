@@ -30,7 +30,7 @@ public sealed class ArithmeticTask(ArithmeticTaskConfig config) : IVerifiableTas
             }
 
             var answer = (op == '+' ? a + b : a - b).ToString(CultureInfo.InvariantCulture);
-            yield return new TaskExample($"{Name}-{seed}-{index}", $"{a}{op}{b}=", answer, ColumnScratchpad.Write(a, op, b));
+            yield return new TaskExample($"{Name}-{seed}-{index}", $"{a}{op}{b}=", answer, ColumnScratchpad.Write(a, op, b, _config.ResultFirst));
         }
     }
 

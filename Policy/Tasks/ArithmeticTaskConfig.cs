@@ -4,7 +4,9 @@ namespace RlSpec.Policy.Tasks;
 /// <param name="MinDigits">Fewest digits per operand (default 1).</param>
 /// <param name="MaxDigits">Most digits per operand (default 4).</param>
 /// <param name="Operations">Operators drawn uniformly: any of "+" and "-" (default "+-"). Subtraction keeps results non-negative.</param>
-public sealed record ArithmeticTaskConfig(int MinDigits = 1, int MaxDigits = 4, string Operations = "+-")
+/// <param name="ResultFirst">Write each scratchpad column result first (<c>CD=a+b+c,</c>) instead of last: the same task in another
+/// format, used to shift a policy's output distribution in drafter-alignment experiments.</param>
+public sealed record ArithmeticTaskConfig(int MinDigits = 1, int MaxDigits = 4, string Operations = "+-", bool ResultFirst = false)
 {
     public ArithmeticTaskConfig Validated()
     {

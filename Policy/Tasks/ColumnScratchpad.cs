@@ -12,7 +12,7 @@ public static class ColumnScratchpad
 {
     public const string AnswerMarker = "A:";
 
-    public static string Write(long a, char op, long b)
+    public static string Write(long a, char op, long b, bool resultFirst = false)
     {
         var (da, db) = (Digits(a), Digits(b));
         var columns = Math.Max(da.Length, db.Length);
@@ -35,7 +35,7 @@ public static class ColumnScratchpad
                 (digit, next) = diff < 0 ? (diff + 10, 1) : (diff, 0);
             }
 
-            text.Append($"{x}{op}{y}{op}{carry}={next}{digit},");
+            text.Append(resultFirst ? $"{next}{digit}={x}{op}{y}{op}{carry}," : $"{x}{op}{y}{op}{carry}={next}{digit},");
             resultDigits.Add(digit);
             carry = next;
         }

@@ -10,9 +10,10 @@ namespace RlSpec.Policy.Training;
 /// Warm start: next-token cross-entropy on (prompt, worked solution) pairs, scored on completion tokens only,
 /// so the policy learns to answer rather than to predict prompts.
 /// </summary>
-public sealed class SftTrainer(PolicyModel model, TextTokenizer tokenizer, SftOptions options)
+public sealed class SftTrainer(PolicyModel model, TextTokenizer tokenizer, SftOptions options) : IDisposable
 {
     private readonly SftOptions _options = options.Validated();
+    private optim.Optimizer? _continuation;
 
     /// <summary>Trains on the task's example stream; returns the mean loss of the last logging window.</summary>
     public double Train(IVerifiableTask task, IProgress<SftProgress>? progress = null, CancellationToken cancel = default)
@@ -41,6 +42,34 @@ public sealed class SftTrainer(PolicyModel model, TextTokenizer tokenizer, SftOp
         model.eval();
         return lastLoss;
     }
+
+    /// <summary>
+    /// Further training in rounds: <paramref name="steps"/> steps at a constant learning rate on examples seeded by
+    /// <paramref name="seed"/>, with one optimizer kept across calls so round boundaries do not restart Adam's
+    /// moments (a fresh Adam's first steps move every weight by about the learning rate, whatever its gradient).
+    /// </summary>
+    /// <returns>Mean loss over the round.</returns>
+    public double Continue(IVerifiableTask task, int steps, int seed, double learningRate)
+    {
+        _continuation ??= optim.AdamW(model.parameters(), learningRate, weight_decay: _options.WeightDecay);
+        foreach (var group in _continuation.ParamGroups)
+        {
+            group.LearningRate = learningRate;
+        }
+
+        var examples = task.Examples(seed).GetEnumerator();
+        model.train();
+        var total = 0.0;
+        for (var step = 0; step < steps; step++)
+        {
+            total += Step(Enumerable.Range(0, _options.BatchSize).Select(_ => Next(examples)).ToList(), _continuation);
+        }
+
+        model.eval();
+        return steps == 0 ? double.NaN : total / steps;
+    }
+
+    public void Dispose() => _continuation?.Dispose();
 
     private double Step(IReadOnlyList<TaskExample> batch, optim.Optimizer optimizer)
     {

@@ -24,6 +24,9 @@ public sealed class SpeculativeGenerator(PolicyModel model, TextTokenizer tokeni
 
     public IDrafter Drafter => drafter;
 
+    /// <summary>When set, every batch's committed positions are captured for drafter alignment.</summary>
+    public SupervisionRecorder? Recorder { get; set; }
+
     /// <summary>The adaptive controller used for this batch size (created on first use; reset when the options change).</summary>
     public AdaptiveSpeculation Controller(int batch, SpeculationOptions speculation)
     {
@@ -54,25 +57,30 @@ public sealed class SpeculativeGenerator(PolicyModel model, TextTokenizer tokeni
         var tracker = new CompletionTracker(batch, tokenizer, options.StopStrings);
         var controller = Controller(batch, speculation);
         var stats = new SpeculationStats();
+        var verifySteps = prompts.Select(_ => new List<VerifyStepCounts>()).ToArray();
         drafter.Begin(prompts, sampling, cache.Capacity);
+        Recorder?.Begin();
         try
         {
             Prefill(prompts, cache);   // after Begin: hidden-state drafters receive the prefill's states
             while (!tracker.AllDone)
             {
                 using var stepScope = NewDisposeScope();
-                Step(contexts, cache, tracker, controller, stats, sampling, sampler, budget);
+                Step(contexts, cache, tracker, controller, stats, verifySteps, sampling, sampler, budget);
             }
+
+            Recorder?.Finish(prompts, contexts);
         }
         finally
         {
             drafter.End();
         }
 
-        return new SpeculativeResult(tracker.Results(), stats);
+        return new SpeculativeResult(tracker.Results(), stats, verifySteps);
     }
 
-    private IReadOnlyCollection<int>? CaptureLayers => (drafter as IHiddenStateDrafter)?.CaptureLayers;
+    private IReadOnlyCollection<int>? CaptureLayers =>
+        ((drafter as IHiddenStateDrafter)?.CaptureLayers ?? []).Union(Recorder?.Options.Layers ?? []).ToArray() is { Length: > 0 } layers ? layers : null;
 
     private void Prefill(IReadOnlyList<IReadOnlyList<int>> prompts, KvCache cache)
     {
@@ -85,25 +93,22 @@ public sealed class SpeculativeGenerator(PolicyModel model, TextTokenizer tokeni
 
         var (ids, lengths) = PaddedBatch.Build(heads, tokenizer.Special.Pad, model.Device);
         var output = model.Forward(ids, cache, lengths, CaptureLayers);
-        // The last prompt-head position is the one whose main-head output is the pending (last prompt) token.
-        ShareHidden(output, lengths.Select(l => Math.Max(l - 1, 0)).ToArray(), lengths.Select(l => l > 0).ToArray());
+        // Prompt position i is followed by prompt token i+1; the last head position's output is the pending token.
+        ShareHidden(output, lengths, prompts.Select(p => (IReadOnlyList<int>)p.Skip(1).ToList()).ToList());
+        Recorder?.Observe(output, lengths);
     }
 
-    /// <summary>Hands a hidden-state drafter each row's states at <paramref name="columns"/> of the forward just run.</summary>
-    private void ShareHidden(ForwardOutput output, int[] columns, bool[] valid)
+    /// <summary>Hands a hidden-state drafter the forward's states and what each row committed.</summary>
+    private void ShareHidden(ForwardOutput output, int[] committed, IReadOnlyList<IReadOnlyList<int>> nextTokens)
     {
-        if (drafter is not IHiddenStateDrafter hiddenDrafter)
+        if (drafter is IHiddenStateDrafter hiddenDrafter)
         {
-            return;
+            hiddenDrafter.ObserveHidden(output.Hidden, committed, nextTokens);
         }
-
-        var rows = arange(columns.Length, device: model.Device);
-        var at = tensor(columns.Select(c => (long)c).ToArray(), device: model.Device);
-        hiddenDrafter.ObserveHidden(output.Hidden.ToDictionary(kv => kv.Key, kv => kv.Value[rows, at]), valid);
     }
 
     private void Step(List<List<int>> contexts, KvCache cache, CompletionTracker tracker, AdaptiveSpeculation controller,
-        SpeculationStats stats, SamplingParams sampling, TokenSampler sampler, int budget)
+        SpeculationStats stats, List<VerifyStepCounts>[] verifySteps, SamplingParams sampling, TokenSampler sampler, int budget)
     {
         var clock = Stopwatch.StartNew();
         var batch = contexts.Count;
@@ -123,8 +128,6 @@ public sealed class SpeculativeGenerator(PolicyModel model, TextTokenizer tokeni
 
         var step = StepVerifier.Verify(logits, proposal, sampling, sampler);
         var accepted = step.Accepted;
-        // The column of each row's final token is where its next pending token came from.
-        ShareHidden(output, accepted, Enumerable.Repeat(true, batch).ToArray());
         var sampleSeconds = clock.Elapsed.TotalSeconds - draftSeconds - verifySeconds;
 
         var emittedCounts = new int[batch];
@@ -146,6 +149,9 @@ public sealed class SpeculativeGenerator(PolicyModel model, TextTokenizer tokeni
             cache.Rollback(b, tracker.IsDone(b) ? lengthsBefore[b] : lengthsBefore[b] + 1 + accepted[b]);
         }
 
+        // Fed column i of a row is followed by its emitted token i, so the committed columns are the emitted count.
+        ShareHidden(output, emittedCounts, Enumerable.Range(0, batch).Select(b => (IReadOnlyList<int>)contexts[b].TakeLast(emittedCounts[b]).ToList()).ToList());
+        Recorder?.Observe(output, emittedCounts);
         if (proposal is not null)
         {
             drafter.Commit(accepted);
@@ -153,6 +159,14 @@ public sealed class SpeculativeGenerator(PolicyModel model, TextTokenizer tokeni
 
         var stepSeconds = clock.Elapsed.TotalSeconds;
         stats.AddStep(k, counts, accepted, emittedCounts, active);
+        for (var b = 0; b < batch; b++)
+        {
+            if (active[b])
+            {
+                verifySteps[b].Add(new VerifyStepCounts(counts[b], Math.Min(accepted[b], counts[b])));
+            }
+        }
+
         stats.AddTimes(draftSeconds, verifySeconds, sampleSeconds, stepSeconds - draftSeconds - verifySeconds - sampleSeconds);
         controller.Observe(k, counts.Where((_, b) => active[b]).Sum(), accepted.Where((_, b) => active[b]).Sum(), draftSeconds, stepSeconds);
     }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using RlSpec.Policy.Checkpoints;
 using RlSpec.Policy.Runtime;
+using RlSpec.Trainer.Config;
 
 namespace RlSpec.Trainer.Cli;
 
@@ -17,6 +18,10 @@ public static class CliApp
             BenchCommand.Create(),
             TrainDrafterCommand.Create(),
             TrainMtpCommand.Create(),
+            TrainEagleCommand.Create(),
+            ExperimentCommand.Create(),
+            TrainCommand.Create(),
+            SweepCommand.Create(),
             VerifyLosslessCommand.Create(),
         };
         if (Console.IsOutputRedirected)
@@ -29,7 +34,7 @@ public static class CliApp
         {
             return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (e is TorchUnavailableException or CheckpointFormatException or InvalidDataException or FileNotFoundException or ArgumentException)
+        catch (Exception e) when (e is TorchUnavailableException or CheckpointFormatException or ConfigException or InvalidDataException or FileNotFoundException or ArgumentException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 2;

@@ -35,7 +35,7 @@ public static class VerifyLosslessCommand
             var dev = RuntimeSetup.Apply(parse.GetValue(device)!, parse.GetValue(threads));
             var runSeed = parse.GetValue(seed);
             var (policy, tokenizer) = PolicySource.Load(parse.GetValue(checkpoint), dev, runSeed, randomStd: 0.1);
-            var factory = new DrafterFactory(policy, tokenizer, parse.GetValue(draftCheckpoint), runSeed);
+            var factory = new DrafterFactory(policy, tokenizer, parse.GetValue(draftCheckpoint), runSeed, parse.GetValue(checkpoint));
             var prompts = new ArithmeticTask(new ArithmeticTaskConfig()).Examples(runSeed).Take(parse.GetValue(promptCount))
                 .Select(e => PromptFormat.Prompt(tokenizer, e.Prompt)).ToList();
             var cases = (from d in parse.GetValue(drafters)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)

@@ -22,4 +22,5 @@ rlspec verify-lossless --checkpoint "$work/policy-mtp" --drafter-checkpoint "$wo
   --json "$out/lossless-warm-policy.json" --threads 2                            2>&1 | tee "$out/lossless-warm-policy.log"
 rlspec bench generation --checkpoint "$work/policy-mtp" --drafter-checkpoint "$work/policy/drafter" \
   --drafter ngram,draft-model,mtp --threads 1 --json "$out/bench-generation.json" 2>&1 | tee "$out/bench-generation.log"
+bash "$here/eagle.sh" "$work/policy"
 echo "results in $out (checkpoints in $work)"

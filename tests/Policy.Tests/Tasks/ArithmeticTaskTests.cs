@@ -14,6 +14,7 @@ public sealed class ArithmeticTaskTests
     {
         ColumnScratchpad.Write(347, '+', 85).Should().Be("7+5+0=12,4+8+1=13,3+0+1=04,A:432");
         ColumnScratchpad.Write(502, '-', 37).Should().Be("2-7-0=15,0-3-1=16,5-0-1=04,A:465");
+        ColumnScratchpad.Write(347, '+', 85, resultFirst: true).Should().Be("12=7+5+0,13=4+8+1,04=3+0+1,A:432");
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using FluentAssertions;
 using RlSpec.Drafter.Drafting;
 using RlSpec.Drafter.DraftModel;
+using RlSpec.Drafter.Eagle;
 using RlSpec.Drafter.Mtp;
 using RlSpec.Drafter.NGram;
 using RlSpec.Drafter.Random;
@@ -21,14 +22,25 @@ public sealed class SpeculativeGeneratorTests
     public static TheoryData<string, int, bool> Drafters => new()
     {
         { "ngram", 3, false }, { "random", 4, false }, { "draft-model", 2, false }, { "draft-model", 4, true }, { "ngram", 5, true },
-        { "mtp", 3, false }, { "mtp", 4, true },
+        { "mtp", 3, false }, { "mtp", 4, true }, { "eagle", 4, false }, { "eagle", 2, true },
     };
+
+    private static readonly EagleHead Eagle = NewEagle();
+
+    private static EagleHead NewEagle()
+    {
+        manual_seed(8);
+        var head = new EagleHead(Policy.Config, EagleConfig.For(Policy.Config));
+        head.eval();
+        return head;
+    }
 
     private static IDrafter Make(string name) => name switch
     {
         "ngram" => new NGramDrafter(),
         "random" => new RandomDrafter(23),
         "mtp" => new MtpDrafter(Policy),
+        "eagle" => new EagleDrafter(Policy, Eagle),
         _ => new DraftModelDrafter(TinyModels.Policy(seed: 5, layers: 1), TinyModels.Tokenizer.Special.Pad),
     };
 

@@ -59,4 +59,24 @@ public sealed class CliErrorTests
         var other = TorchRuntime.Explain(failure, libStdCxxTooOld: false);
         other.Should().Contain("This application uses TorchSharp but...").And.NotContain("Trying to load").And.NotContain("\n");
     }
+
+    [Fact]
+    public void A_bad_train_config_is_a_one_line_error_naming_the_key_and_nothing_is_written()
+    {
+        var runDir = Path.Combine(Path.GetTempPath(), $"rlspec-never-{Guid.NewGuid():N}");
+        var (code, error) = Run("train", "--set", "rollout.group_sise=4", "--set", $"logging.run_dir={runDir}");
+
+        code.Should().Be(2);
+        error.Trim().Should().Be("error: --set: unknown key 'rollout.group_sise'; did you mean 'rollout.group_size'? "
+            + "(valid here: prompts_per_step, group_size, max_new_tokens, temperature, top_k, top_p, batch_size)");
+        Directory.Exists(runDir).Should().BeFalse();
+    }
+
+    [Fact]
+    public void Resume_refuses_a_directory_that_is_not_a_run()
+    {
+        var (code, error) = Run("train", "--resume", Path.GetTempPath());
+        code.Should().Be(2);
+        error.Should().Contain("no config.yaml there");
+    }
 }

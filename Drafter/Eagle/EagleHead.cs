@@ -1,0 +1,92 @@
+using RlSpec.Policy.Model;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace RlSpec.Drafter.Eagle;
+
+/// <summary>
+/// EAGLE-3 style draft head: one decoder layer over a sequence of (state, next-token) pairs. A committed position
+/// contributes its fused low/mid/high policy features and the token that followed it; a draft step contributes the
+/// head's own previous output and the token just drafted. The head attends over the whole committed prefix (its
+/// own KV cache when drafting) plus the draft chain, and the policy's final norm and LM head turn its output into
+/// the next guess. Embedding and LM head are borrowed from the policy per call, never copied or registered.
+/// </summary>
+public sealed class EagleHead : nn.Module
+{
+#pragma warning disable IDE1006 // field names are checkpoint keys
+    private readonly Linear fc;
+    private readonly RmsNorm hidden_norm;
+    private readonly RmsNorm input_layernorm;
+    private readonly Linear input_proj;
+    private readonly CausalBlock block;
+#pragma warning restore IDE1006
+
+    public EagleHead(PolicyConfig policy, EagleConfig config) : base(nameof(EagleHead))
+    {
+        Config = config.ValidatedFor(policy);
+        var hidden = policy.HiddenSize;
+        fc = nn.Linear(config.FeatureLayers.Count * hidden, hidden, hasBias: false);
+        hidden_norm = new RmsNorm(hidden, policy.RmsNormEps);
+        input_layernorm = new RmsNorm(hidden, policy.RmsNormEps);
+        input_proj = nn.Linear(2 * hidden, hidden, hasBias: false);
+        block = new CausalBlock(policy, policy.MaxPositions + config.MaxChain);
+        RegisterComponents();
+    }
+
+    public EagleConfig Config { get; }
+
+    /// <summary>A KV cache for drafting <paramref name="batchSize"/> rows.</summary>
+    public KvCache NewCache(int batchSize, int capacity, Device device) => block.NewCache(batchSize, capacity + Config.MaxChain, device);
+
+    /// <summary>Pair inputs [..., hidden] for committed positions: fused features [..., layers × hidden] and the following tokens.</summary>
+    public Tensor ContextInputs(PolicyModel policy, Tensor features, Tensor nextTokens) => Inputs(policy, fc.call(features), nextTokens);
+
+    /// <summary>Pair inputs [..., hidden] for draft steps: the head's own output states and the drafted tokens.</summary>
+    public Tensor Inputs(PolicyModel policy, Tensor states, Tensor tokens) =>
+        input_proj.call(cat([hidden_norm.call(states), input_layernorm.call(policy.Embed(tokens))], -1));
+
+    /// <summary>Appends pair inputs [B, T, hidden] to a drafting cache; returns the head's outputs there.</summary>
+    public Tensor Extend(Tensor inputs, KvCache cache, IReadOnlyList<int>? validCounts = null) => block.Forward(inputs, cache, validCounts);
+
+    /// <summary>
+    /// Training-time test over whole sequences: chain c starts after row c and step j (0-based) predicts the token
+    /// j+2 after row c. Step j's queries see the policy-feature pairs up to row c and chain c's own earlier steps,
+    /// exactly what drafting at that point sees, at the same positions.
+    /// </summary>
+    /// <param name="features">Fused-layer features [N, T, layers × hidden].</param>
+    /// <param name="tokensAfter">tokensAfter(i) is the token i+1 places after each row [N, T].</param>
+    /// <returns>Logits [N, T, V] for every step.</returns>
+    public List<Tensor> Unroll(PolicyModel policy, Tensor features, Func<int, Tensor> tokensAfter, int depth)
+    {
+        var (batch, time) = (features.shape[0], features.shape[1]);
+        var segments = new List<Tensor> { ContextInputs(policy, features, tokensAfter(0)) };          // [N, T, H] each
+        var logits = new List<Tensor>();
+        for (var j = 0; j < depth; j++)
+        {
+            var (positions, mask) = ChainLayout(j + 1, time, features.device);
+            var output = block.Forward(cat(segments, 1), positions.unsqueeze(0).expand(batch, -1), mask).narrow(1, j * time, time);
+            logits.Add(policy.HeadLogits(output));
+            if (j + 1 < depth)
+            {
+                segments.Add(Inputs(policy, output, tokensAfter(j + 1)));
+            }
+        }
+
+        return logits;
+    }
+
+    /// <summary>
+    /// Positions and mask for <paramref name="segments"/> stacked copies of T rows: element (i, r) is chain r's step i
+    /// (i = 0: the policy pair at row r) at position r + i. It attends to policy pairs at rows ≤ r and to its own
+    /// chain's earlier steps.
+    /// </summary>
+    private static (Tensor Positions, Tensor Mask) ChainLayout(int segments, long time, Device device)
+    {
+        var index = arange(segments * time, device: device);
+        var (segment, row) = (index.div(time, rounding_mode: RoundingMode.floor), index.remainder(time));
+        var positions = row + segment;
+        var (qs, qr, ks, kr) = (segment.unsqueeze(1), row.unsqueeze(1), segment.unsqueeze(0), row.unsqueeze(0));
+        var mask = (ks.eq(0) & kr.le(qr)) | (ks.ge(1) & ks.le(qs) & kr.eq(qr));
+        return (positions, mask.view(1, 1, segments * time, segments * time));
+    }
+}

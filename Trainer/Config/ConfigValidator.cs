@@ -1,0 +1,65 @@
+namespace RlSpec.Trainer.Config;
+
+/// <summary>Value checks of a typed <see cref="RunConfig"/>: each failure names the key and the allowed values.</summary>
+public static class ConfigValidator
+{
+    public static readonly string[] Drafters = ["eagle", "mtp", "draft-model", "ngram", "random"];
+
+    public static RunConfig Validated(RunConfig c)
+    {
+        Range("model.warm_start_steps", c.Model.WarmStartSteps, 1, 1_000_000);
+        Range("model.threads", c.Model.Threads, 0, 1024);
+        OneOf("task.kind", c.Task.Kind, "arithmetic", "jsonl");
+        Range("task.min_digits", c.Task.MinDigits, 1, 9);
+        Range("task.max_digits", c.Task.MaxDigits, c.Task.MinDigits, 9);
+        OneOf("task.reward", c.Task.Reward, "exact", "numeric", "regex");
+        Require(c.Task.Kind != "jsonl" || c.Task.Dataset is not null, "task.dataset", "is required when task.kind is jsonl");
+        Range("task.eval_prompts", c.Task.EvalPrompts, 0, 100_000);
+        Range("rollout.prompts_per_step", c.Rollout.PromptsPerStep, 1, 100_000);
+        Range("rollout.group_size", c.Rollout.GroupSize, 2, 1024);
+        Range("rollout.max_new_tokens", c.Rollout.MaxNewTokens, 1, 100_000);
+        Range("rollout.temperature", c.Rollout.Temperature, 0, 10);
+        Range("rollout.top_k", c.Rollout.TopK, 0, 1_000_000);
+        Require(c.Rollout.TopP is > 0 and <= 1, "rollout.top_p", $"must be in (0, 1], got {c.Rollout.TopP}");
+        Range("rollout.batch_size", c.Rollout.BatchSize, 1, 100_000);
+        OneOf("speculation.drafter", c.Speculation.Drafter, Drafters);
+        Range("speculation.draft_tokens", c.Speculation.DraftTokens, 1, 16);
+        Range("drafter.steps_per_update", c.Drafter.StepsPerUpdate, 0, 100_000);
+        Require(c.Drafter.LearningRate is > 0 and < 1, "drafter.learning_rate", $"must be in (0, 1), got {c.Drafter.LearningRate}");
+        Range("drafter.batch_records", c.Drafter.BatchRecords, 1, 100_000);
+        Range("drafter.buffer_rows", c.Drafter.BufferRows, 1, int.MaxValue);
+        Range("drafter.teacher_top_k", c.Drafter.TeacherTopK, 0, 1_000_000);
+        Range("drafter.pretrain_steps", c.Drafter.PretrainSteps, 0, 1_000_000);
+        Range("drafter.max_staleness", c.Drafter.MaxStaleness, 0, 1000);
+        Range("trainer.steps", c.Trainer.Steps, 1, 10_000_000);
+        Require(c.Trainer.LearningRate is > 0 and < 1, "trainer.learning_rate", $"must be in (0, 1), got {c.Trainer.LearningRate}");
+        Range("trainer.warmup_steps", c.Trainer.WarmupSteps, 0, c.Trainer.Steps);
+        Range("trainer.min_lr_ratio", c.Trainer.MinLrRatio, 0, 1);
+        Range("trainer.clip_low", c.Trainer.ClipLow, 0, 1);
+        Range("trainer.clip_high", c.Trainer.ClipHigh, 0, 10);
+        Range("trainer.kl_beta", c.Trainer.KlBeta, 0, 100);
+        Range("trainer.micro_batch", c.Trainer.MicroBatch, 1, 100_000);
+        Require(c.Trainer.GradClip > 0, "trainer.grad_clip", $"must be positive, got {c.Trainer.GradClip}");
+        Range("trainer.weight_decay", c.Trainer.WeightDecay, 0, 1);
+        Require(c.Pipeline.Mode == "sync", "pipeline.mode", $"must be 'sync' (the asynchronous pipeline is not built yet); got '{c.Pipeline.Mode}'");
+        Range("logging.checkpoint_every", c.Logging.CheckpointEvery, 1, 10_000_000);
+        return c;
+    }
+
+    private static void Range(string key, int value, int min, int max) =>
+        Require(value >= min && value <= max, key, $"must be in {min}..{max}, got {value}");
+
+    private static void Range(string key, double value, double min, double max) =>
+        Require(value >= min && value <= max, key, $"must be in [{min}, {max}], got {value}");
+
+    private static void OneOf(string key, string value, params string[] allowed) =>
+        Require(allowed.Contains(value), key, $"must be one of {string.Join(", ", allowed)}; got '{value}'");
+
+    private static void Require(bool ok, string key, string what)
+    {
+        if (!ok)
+        {
+            throw new ConfigException($"config: '{key}' {what}.");
+        }
+    }
+}

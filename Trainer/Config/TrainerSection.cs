@@ -1,0 +1,29 @@
+namespace RlSpec.Trainer.Config;
+
+/// <summary>The GRPO policy update.</summary>
+public sealed record TrainerSection
+{
+    public int Steps { get; init; } = 20;
+
+    public double LearningRate { get; init; } = 2e-5;
+
+    public int WarmupSteps { get; init; }
+
+    public double MinLrRatio { get; init; } = 1.0;
+
+    public double ClipLow { get; init; } = 0.2;
+
+    public double ClipHigh { get; init; } = 0.28;
+
+    /// <summary>KL to the frozen starting policy (0 = none).</summary>
+    public double KlBeta { get; init; }
+
+    /// <summary>GRPO (true) or Dr. GRPO (false) advantages.</summary>
+    public bool ScaleRewardsByStd { get; init; } = true;
+
+    public int MicroBatch { get; init; } = 64;
+
+    public double GradClip { get; init; } = 1.0;
+
+    public double WeightDecay { get; init; }
+}

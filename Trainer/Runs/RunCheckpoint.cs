@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Text.Json;
+using RlSpec.Drafter.Eagle;
+using RlSpec.Policy.Checkpoints;
+using RlSpec.Policy.Model;
+using RlSpec.Policy.Tokenization;
+
+namespace RlSpec.Trainer.Runs;
+
+/// <summary>
+/// Checkpoints inside a run directory: <c>checkpoints/step-NNNNNN/</c> holds the policy (HF layout), the EAGLE head
+/// beside it, both optimizers and <c>trainer_state.json</c>. Each is written to a temporary directory and renamed,
+/// so a checkpoint either exists whole or not at all; a kill mid-write leaves the previous one intact.
+/// </summary>
+public static class RunCheckpoint
+{
+    public const string Directory = "checkpoints";
+    public const string StateFile = "trainer_state.json";
+    public const string PolicyOptimizerFile = "optimizer.bin";
+    public const string DrafterOptimizerFile = "drafter_optimizer.bin";
+
+    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
+
+    public static string Save(string runDirectory, TrainerState state, PolicyModel policy, TextTokenizer tokenizer, EagleHead? head,
+        Action<string> saveOptimizers)
+    {
+        var root = Path.Combine(runDirectory, Directory);
+        System.IO.Directory.CreateDirectory(root);
+        var final = Path.Combine(root, $"step-{state.Step.ToString("D6", CultureInfo.InvariantCulture)}");
+        var temporary = final + ".tmp";
+        if (System.IO.Directory.Exists(temporary))
+        {
+            System.IO.Directory.Delete(temporary, recursive: true);
+        }
+
+        PolicyCheckpoint.Save(temporary, policy, tokenizer, new Dictionary<string, string> { ["policy_version"] = state.PolicyVersion.ToString(CultureInfo.InvariantCulture) });
+        if (head is not null)
+        {
+            EagleCheckpoint.Save(temporary, head, policy.Config, state.PolicyVersion);
+        }
+
+        saveOptimizers(temporary);
+        File.WriteAllText(Path.Combine(temporary, StateFile), JsonSerializer.Serialize(state, Json));
+        if (System.IO.Directory.Exists(final))
+        {
+            System.IO.Directory.Delete(final, recursive: true);
+        }
+
+        System.IO.Directory.Move(temporary, final);
+        return final;
+    }
+
+    /// <summary>The newest complete checkpoint of a run, or null when it has none.</summary>
+    public static string? Latest(string runDirectory)
+    {
+        var root = Path.Combine(runDirectory, Directory);
+        return System.IO.Directory.Exists(root)
+            ? System.IO.Directory.GetDirectories(root, "step-*").Where(d => !d.EndsWith(".tmp", StringComparison.Ordinal) && File.Exists(Path.Combine(d, StateFile)))
+                .OrderBy(d => d, StringComparer.Ordinal).LastOrDefault()
+            : null;
+    }
+
+    public static TrainerState ReadState(string checkpoint)
+    {
+        var path = Path.Combine(checkpoint, StateFile);
+        try
+        {
+            return JsonSerializer.Deserialize<TrainerState>(File.ReadAllText(path), Json) ?? throw new InvalidDataException($"{path}: empty.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: not a trainer state ({e.Message}).");
+        }
+    }
+}

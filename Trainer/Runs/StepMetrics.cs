@@ -1,0 +1,32 @@
+namespace RlSpec.Trainer.Runs;
+
+/// <summary>One row of <c>metrics.csv</c>: what a training step learned, and where its time went.</summary>
+public sealed record StepMetrics
+{
+    public int Step { get; init; }
+    public long PolicyVersion { get; init; }
+    public double RewardMean { get; init; }
+    public double RewardStd { get; init; }
+    public double Accuracy { get; init; }
+    public double ResponseLength { get; init; }
+    public double Loss { get; init; }
+    public double Kl { get; init; }
+    public double ApproxKl { get; init; }
+    public double Entropy { get; init; }
+    public double ClipFraction { get; init; }
+    public double GradNorm { get; init; }
+    public double LearningRate { get; init; }
+    public double AcceptanceLength { get; init; }
+    public double DrafterKl { get; init; }
+    public double TokensPerSecond { get; init; }
+    public double DataSeconds { get; init; }
+    public double PrepareSeconds { get; init; }
+    public double GenerationSeconds { get; init; }
+    public double LogprobSeconds { get; init; }
+    public double TrainSeconds { get; init; }
+    public double AlignSeconds { get; init; }
+    public double StepSeconds { get; init; }
+
+    /// <summary>Share of the step spent generating.</summary>
+    public double GenerationShare => StepSeconds <= 0 ? 0 : GenerationSeconds / StepSeconds;
+}

@@ -1,0 +1,27 @@
+using RlSpec.Policy.Tasks;
+using RlSpec.Rollout.Speculative;
+using RlSpec.Trainer.Grpo;
+
+namespace RlSpec.Trainer.Training;
+
+/// <summary>A step's scored completions, group by group, with what generating them cost.</summary>
+/// <param name="Rollouts">G completions per prompt, groups in prompt order.</param>
+/// <param name="Examples">The example behind each rollout.</param>
+/// <param name="Texts">Decoded completions.</param>
+/// <param name="Reasons">Why each reward was given.</param>
+/// <param name="VerifySteps">Per rollout, draft/accept counts of its verify steps (empty without speculation).</param>
+/// <param name="Seconds">Wall time of generation.</param>
+/// <param name="Emitted">Tokens generated.</param>
+/// <param name="RowSteps">Sequence-steps taken (acceptance length = Emitted / RowSteps).</param>
+public sealed record RolloutBatch(
+    IReadOnlyList<ScoredRollout> Rollouts,
+    IReadOnlyList<TaskExample> Examples,
+    IReadOnlyList<string> Texts,
+    IReadOnlyList<string?> Reasons,
+    IReadOnlyList<IReadOnlyList<VerifyStepCounts>> VerifySteps,
+    double Seconds,
+    long Emitted,
+    long RowSteps)
+{
+    public double AcceptanceLength => RowSteps == 0 ? 1 : (double)Emitted / RowSteps;
+}

@@ -1,0 +1,56 @@
+using System.Globalization;
+using System.Text;
+using RlSpec.Policy.Checkpoints;
+using RlSpec.Trainer.Cli;
+using RlSpec.Trainer.Runs;
+
+namespace RlSpec.Trainer.Training;
+
+/// <summary>End-of-run summary: accuracy before/after, reward curve ends, speculation and where the time went.</summary>
+public sealed record TrainingSummary(string RunDirectory, double? AccuracyBefore, double? AccuracyAfter, int Steps, double FirstReward, double LastReward,
+    double AcceptanceLength, double TokensPerSecond, IReadOnlyDictionary<string, double> StageSeconds)
+{
+    public static TrainingSummary From(string runDir, double? before, double? after, IReadOnlyList<StepMetrics> rows)
+    {
+        var stages = new Dictionary<string, double>
+        {
+            ["data"] = rows.Sum(r => r.DataSeconds),
+            ["prepare"] = rows.Sum(r => r.PrepareSeconds),
+            ["generation"] = rows.Sum(r => r.GenerationSeconds),
+            ["logprob"] = rows.Sum(r => r.LogprobSeconds),
+            ["train"] = rows.Sum(r => r.TrainSeconds),
+            ["drafter_align"] = rows.Sum(r => r.AlignSeconds),
+            ["step"] = rows.Sum(r => r.StepSeconds),
+        };
+        return new TrainingSummary(runDir, before, after, rows.Count, rows.FirstOrDefault()?.RewardMean ?? 0, rows.LastOrDefault()?.RewardMean ?? 0,
+            rows.Count == 0 ? 0 : rows.Average(r => r.AcceptanceLength), rows.Count == 0 ? 0 : rows.Average(r => r.TokensPerSecond), stages);
+    }
+
+    public string Markdown()
+    {
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Run {RunDirectory}: {Steps} steps; greedy accuracy {Percent(AccuracyBefore)} → {Percent(AccuracyAfter)}; mean reward step 1 {FirstReward:F3} → last {LastReward:F3}; "
+            + $"acceptance length {AcceptanceLength:F2}; {TokensPerSecond:F0} generated tokens/s.");
+        text.AppendLine();
+        text.AppendLine("| stage | seconds | share of step |");
+        text.AppendLine("|---|---|---|");
+        var total = StageSeconds["step"];
+        foreach (var (stage, seconds) in StageSeconds.Where(kv => kv.Key != "step"))
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {stage} | {seconds:F2} | {(total > 0 ? seconds / total : 0):P1} |");
+        }
+
+        text.AppendLine(CultureInfo.InvariantCulture, $"| step (total) | {total:F2} | 100% |");
+        return text.ToString();
+    }
+
+    public void Save()
+    {
+        JsonOutput.Write(Path.Combine(RunDirectory, "summary.json"), this);
+        AtomicFile.WriteAllText(Path.Combine(RunDirectory, "summary.md"), Markdown());
+    }
+
+    private static string Percent(double? value) => value is { } v ? v.ToString("P1", CultureInfo.InvariantCulture) : "(not evaluated)";
+
+    public void Print() => Console.WriteLine(Markdown());
+}

@@ -1,0 +1,86 @@
+using FluentAssertions;
+using RlSpec.Trainer.Config;
+using Xunit;
+
+namespace RlSpec.Trainer.Tests.Config;
+
+public sealed class ConfigLoaderTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("rlspec-config-").FullName;
+
+    private string Write(string name, string yaml)
+    {
+        var path = Path.Combine(_dir, name);
+        File.WriteAllText(path, yaml);
+        return path;
+    }
+
+    [Fact]
+    public void A_config_inherits_its_defaults_and_dotted_overrides_win_over_both()
+    {
+        Write("base.yaml", "seed: 3\nrollout:\n  group_size: 4\n  temperature: 0.7\n");
+        var path = Write("run.yaml", "defaults: base.yaml\nrollout:\n  group_size: 6\n");
+
+        var config = ConfigLoader.Load(path, ["trainer.steps=7", "speculation.drafter=ngram"]);
+
+        config.Seed.Should().Be(3);
+        config.Rollout.GroupSize.Should().Be(6);
+        config.Rollout.Temperature.Should().Be(0.7);
+        config.Trainer.Steps.Should().Be(7);
+        config.Speculation.Drafter.Should().Be("ngram");
+        config.Rollout.MaxNewTokens.Should().Be(new RolloutSection().MaxNewTokens, "unset keys keep their defaults");
+    }
+
+    [Fact]
+    public void The_saved_resolved_config_loads_back_to_the_same_config()
+    {
+        var config = ConfigLoader.Load(null, ["rollout.top_p=0.9", "model.checkpoint=/tmp/x"]);
+        var again = ConfigLoader.Load(Write("resolved.yaml", ConfigLoader.ToYaml(config)), []);
+        again.Should().BeEquivalentTo(config);
+    }
+
+    [Theory]
+    [InlineData("rollout:\n  group_sise: 4\n", "*unknown key 'rollout.group_sise'; did you mean 'rollout.group_size'*")]
+    [InlineData("trainr:\n  steps: 4\n", "*unknown key 'trainr'; did you mean 'trainer'*")]
+    [InlineData("rollout:\n  group_size: four\n", "*'rollout.group_size' must be an integer, got 'four'*")]
+    [InlineData("rollout:\n  group_size: 1\n", "*'rollout.group_size' must be in 2..1024, got 1*")]
+    [InlineData("speculation:\n  drafter: medusa\n", "*'speculation.drafter' must be one of eagle, mtp, draft-model, ngram, random; got 'medusa'*")]
+    [InlineData("rollout: 5\n", "*'rollout' must be a section*")]
+    [InlineData("rollout:\n  group_size: [1\n", "*invalid YAML at line*")]
+    public void Bad_configs_fail_naming_the_file_the_key_and_what_was_expected(string yaml, string message)
+    {
+        var path = Write("bad.yaml", yaml);
+        var act = () => ConfigLoader.Load(path, []);
+        act.Should().Throw<ConfigException>().WithMessage(message);
+    }
+
+    [Fact]
+    public void Bad_overrides_and_missing_files_fail_clearly()
+    {
+        ((Action)(() => ConfigLoader.Load(null, ["rollout.group_size"]))).Should().Throw<ConfigException>().WithMessage("*expected key=value*");
+        ((Action)(() => ConfigLoader.Load(null, ["rollout.temprature=1"]))).Should().Throw<ConfigException>().WithMessage("*did you mean 'rollout.temperature'*");
+        ((Action)(() => ConfigLoader.Load(Path.Combine(_dir, "none.yaml"), []))).Should().Throw<ConfigException>().WithMessage("*none.yaml: config file not found*");
+    }
+
+    [Fact]
+    public void Every_committed_config_loads()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "RlSpec.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        var configs = Directory.GetFiles(Path.Combine(dir!.FullName, "configs"), "*.yaml");
+        configs.Should().NotBeEmpty();
+        foreach (var path in configs)
+        {
+            var load = () => ConfigLoader.Load(path, []);
+            load.Should().NotThrow(path);
+        }
+
+        ConfigLoader.Load(Path.Combine(dir.FullName, "configs", "grpo-arithmetic-plain.yaml"), []).Speculation.Enabled.Should().BeFalse();
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}

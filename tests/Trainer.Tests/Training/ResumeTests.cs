@@ -1,0 +1,81 @@
+using FluentAssertions;
+using RlSpec.Policy.Checkpoints;
+using RlSpec.Policy.Model;
+using RlSpec.Policy.Tasks;
+using RlSpec.Policy.Tokenization;
+using RlSpec.Trainer.Cli;
+using RlSpec.Trainer.Config;
+using RlSpec.Trainer.Runs;
+using Xunit;
+
+namespace RlSpec.Trainer.Tests.Training;
+
+[Collection("console")]
+public sealed class ResumeTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("rlspec-resume-").FullName;
+
+    private sealed class Killed : Exception;
+
+    private RunConfig Config(string runDir)
+    {
+        var policyDir = Path.Combine(_dir, "policy");
+        if (!Directory.Exists(policyDir))
+        {
+            var tokenizer = TextTokenizer.ForCharacters(new ArithmeticTask(new ArithmeticTaskConfig()).Alphabet);
+            var policy = WeightInit.NewPolicy(new PolicyConfig(tokenizer.VocabSize, HiddenSize: 32, NumLayers: 2, NumHeads: 4, NumKvHeads: 2, IntermediateSize: 64), 5, 0.3);
+            PolicyCheckpoint.Save(policyDir, policy, tokenizer);
+        }
+
+        return ConfigLoader.Load(null,
+        [
+            $"model.checkpoint={policyDir}", "model.device=cpu", "model.threads=1", "task.max_digits=2", "task.eval_prompts=0",
+            "rollout.prompts_per_step=3", "rollout.group_size=2", "rollout.max_new_tokens=10", "drafter.pretrain_steps=2", "drafter.steps_per_update=2",
+            "trainer.steps=4", "trainer.learning_rate=0.003", "logging.checkpoint_every=2", $"logging.run_dir={runDir}",
+        ]);
+    }
+
+    [Fact]
+    public void A_run_killed_after_step_3_and_resumed_logs_the_same_metrics_as_an_uninterrupted_run()
+    {
+        var straight = TrainCommand.Fresh(Config(Path.Combine(_dir, "straight")));
+        var interruptedDir = Path.Combine(_dir, "interrupted");
+        var kill = () => TrainCommand.Fresh(Config(interruptedDir), step =>
+        {
+            if (step == 3)
+            {
+                throw new Killed();
+            }
+        });
+        kill.Should().Throw<Killed>();
+        RunCheckpoint.Latest(interruptedDir).Should().EndWith("step-000002");
+        MetricsLog.Read(Path.Combine(interruptedDir, MetricsLog.FileName)).Should().HaveCount(3, "step 3 finished before the kill but was never checkpointed");
+
+        TrainCommand.Resume(interruptedDir);
+
+        var expected = MetricsLog.Read(Path.Combine(straight.RunDirectory, MetricsLog.FileName));
+        var resumed = MetricsLog.Read(Path.Combine(interruptedDir, MetricsLog.FileName));
+        resumed.Select(r => r.Step).Should().Equal(1, 2, 3, 4);
+        resumed.Select(Learning).Should().Equal(expected.Select(Learning));
+        expected.Select(r => r.RewardMean).Should().NotBeEmpty();
+        RolloutLog.Read(Path.Combine(interruptedDir, RolloutLog.FileName)).Records.Select(r => (r.Step, r.ResponseText))
+            .Should().Equal(RolloutLog.Read(Path.Combine(straight.RunDirectory, RolloutLog.FileName)).Records.Select(r => (r.Step, r.ResponseText)));
+    }
+
+    [Fact]
+    public void A_new_run_refuses_an_existing_run_directory_and_leaves_it_untouched()
+    {
+        var runDir = Path.Combine(_dir, "existing");
+        Directory.CreateDirectory(runDir);
+        File.WriteAllText(Path.Combine(runDir, "metrics.csv"), "keep me");
+
+        var act = () => TrainCommand.Fresh(Config(runDir));
+
+        act.Should().Throw<ArgumentException>().WithMessage("*already has files*");
+        File.ReadAllText(Path.Combine(runDir, "metrics.csv")).Should().Be("keep me");
+    }
+
+    private static (double, double, double, double, double) Learning(StepMetrics r) => (r.RewardMean, r.Loss, r.ResponseLength, r.AcceptanceLength, r.Entropy);
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}
