@@ -72,7 +72,7 @@ public static class TrainCommand
         double? before = resumeFrom is null && config.Task.EvalPrompts > 0 ? evaluator.Evaluate(setup.Task, config.Task.EvalPrompts, maxNewTokens: config.Rollout.MaxNewTokens).Accuracy : null;
         log.Report($"run directory {runDir}: steps {setup.State.Step + 1}..{config.Trainer.Steps}, {config.Rollout.PromptsPerStep} prompts x {config.Rollout.GroupSize} samples, "
             + $"speculation {(setup.Drafter is null ? "off" : $"{setup.Drafter.Name} k={config.Speculation.DraftTokens}")}");
-        var rows = new GrpoRun(config, setup.Policy, setup.Tokenizer, setup.Task, setup.Drafter, setup.Aligner, runDir, log) { AfterStep = afterStep }
+        var rows = new GrpoRun(config, setup.Policy, setup.Tokenizer, setup.Task, setup.Drafter, setup.Aligner, runDir, log) { AfterStep = afterStep, WorkerDrafter = setup.NewDrafter }
             .Run(setup.State, setup.Learner);
         double? after = config.Task.EvalPrompts > 0 ? evaluator.Evaluate(setup.Task, config.Task.EvalPrompts, maxNewTokens: config.Rollout.MaxNewTokens).Accuracy : null;
         report?.Invoke(setup, log);

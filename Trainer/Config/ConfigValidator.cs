@@ -42,6 +42,7 @@ public static class ConfigValidator
         Require(c.Trainer.GradClip > 0, "trainer.grad_clip", $"must be positive, got {c.Trainer.GradClip}");
         Range("trainer.weight_decay", c.Trainer.WeightDecay, 0, 1);
         Require(c.Pipeline.Mode == "sync", "pipeline.mode", $"must be 'sync' (the asynchronous pipeline is not built yet); got '{c.Pipeline.Mode}'");
+        Range("pipeline.rollout_workers", c.Pipeline.RolloutWorkers, 0, 64);
         Range("logging.checkpoint_every", c.Logging.CheckpointEvery, 1, 10_000_000);
         return c;
     }

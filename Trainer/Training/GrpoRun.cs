@@ -8,6 +8,7 @@ using RlSpec.Policy.Tasks;
 using RlSpec.Policy.Tokenization;
 using RlSpec.Rollout.Generation;
 using RlSpec.Rollout.Speculative;
+using RlSpec.Trainer.Actors;
 using RlSpec.Trainer.Config;
 using RlSpec.Trainer.Grpo;
 using RlSpec.Trainer.Runs;
@@ -23,15 +24,21 @@ namespace RlSpec.Trainer.Training;
 public sealed class GrpoRun(RunConfig config, PolicyModel policy, TextTokenizer tokenizer, IVerifiableTask task, IDrafter? drafter,
     EagleTrainer? aligner, string runDirectory, IProgress<string>? log = null)
 {
+    /// <summary>A fresh drafter for each rollout worker of the actor pool (<c>pipeline.rollout_workers</c> &gt; 0).</summary>
+    public Func<IDrafter?>? WorkerDrafter { get; init; }
+
     /// <summary>Called after each finished step (tests use it to stop a run the way a kill would).</summary>
     public Action<int>? AfterStep { get; init; }
 
     public IReadOnlyList<StepMetrics> Run(TrainerState start, GrpoLearner learner)
     {
         var rollout = config.Rollout;
-        var generator = new RolloutGenerator(policy, tokenizer, task, drafter,
-            new GenerationOptions(rollout.MaxNewTokens, new SamplingParams(rollout.Temperature, rollout.TopK, rollout.TopP)),
-            new SpeculationOptions(config.Speculation.DraftTokens, config.Speculation.Adaptive), rollout.GroupSize, rollout.BatchSize);
+        var generation = new GenerationOptions(rollout.MaxNewTokens, new SamplingParams(rollout.Temperature, rollout.TopK, rollout.TopP));
+        var speculation = new SpeculationOptions(config.Speculation.DraftTokens, config.Speculation.Adaptive);
+        var generator = new RolloutGenerator(policy, tokenizer, task, drafter, generation, speculation, rollout.GroupSize, rollout.BatchSize);
+        using var pool = config.Pipeline.RolloutWorkers == 0 ? null : new RolloutPool(config.Pipeline.RolloutWorkers,
+            () => new RolloutGenerator(policy, tokenizer, task, (WorkerDrafter ?? (() => drafter))(), generation, speculation, rollout.GroupSize, rollout.BatchSize),
+            TimeSpan.FromMinutes(30));
         var capture = aligner is null ? null : new SupervisionOptions(aligner.Head.Config.FeatureLayers, config.Drafter.TeacherTopK, config.Drafter.BufferRows);
         using var buffer = new SupervisionBuffer(config.Drafter.BufferRows);
         using var examples = task.Examples(config.Seed).Skip((int)start.PromptsConsumed).GetEnumerator();
@@ -49,7 +56,7 @@ public sealed class GrpoRun(RunConfig config, PolicyModel policy, TextTokenizer 
             var version = state.PolicyVersion;
             var prepareSeconds = prepare.Elapsed.TotalSeconds;
 
-            var batch = generator.Generate(prompts, version, StepSeed(step));
+            var batch = pool?.Generate(step, version, prompts, StepSeed(step)) ?? generator.Generate(prompts, version, StepSeed(step));
 
             var recomputeClock = Stopwatch.StartNew();
             var recomputed = LogProbRecompute.Run(policy, batch.Rollouts, config.Trainer.MicroBatch, tokenizer.Special.Pad, capture, version);

@@ -40,6 +40,9 @@ public sealed class TrainingSetup : IDisposable
     public Grpo.GrpoLearner Learner { get; }
     public TrainerState State { get; }
 
+    /// <summary>A fresh drafter of the configured kind (one per rollout worker).</summary>
+    public Func<IDrafter?> NewDrafter { get; private init; } = () => null;
+
     /// <param name="resumeFrom">Checkpoint directory to continue from (null = a fresh run in <paramref name="runDirectory"/>).</param>
     public static TrainingSetup Create(RunConfig config, string runDirectory, string? resumeFrom, torch.Device device, IProgress<string>? log)
     {
@@ -55,20 +58,13 @@ public sealed class TrainingSetup : IDisposable
         }
 
         var state = resumeFrom is null ? new TrainerState(0, 0, 0) : RunCheckpoint.ReadState(resumeFrom);
-        EagleTrainer? aligner = null;
-        IDrafter? drafter = null;
-        if (config.Speculation.Enabled)
-        {
-            if (config.Speculation.Drafter == "eagle")
-            {
-                aligner = EagleFor(config, policy, tokenizer, task, policyDir, log);
-                drafter = new EagleDrafter(policy, aligner.Head);
-            }
-            else
-            {
-                drafter = new DrafterFactory(policy, tokenizer, null, config.Seed, policyDir).Create(config.Speculation.Drafter);
-            }
-        }
+        var aligner = config.Speculation.Enabled && config.Speculation.Drafter == "eagle" ? EagleFor(config, policy, tokenizer, task, policyDir, log) : null;
+        var factory = new DrafterFactory(policy, tokenizer, null, config.Seed, policyDir);
+        // Drafters keep per-batch state, so each rollout worker gets its own; an EAGLE head is shared (read-only while drafting).
+        Func<IDrafter?> newDrafter = () => !config.Speculation.Enabled ? null
+            : aligner is not null ? new EagleDrafter(policy, aligner.Head)
+            : factory.Create(config.Speculation.Drafter);
+        var drafter = newDrafter();
 
         // The KL anchor is the run's starting policy, also when resuming from a later checkpoint.
         var startingPolicy = config.Model.Checkpoint ?? Path.Combine(runDirectory, "warm-start");
@@ -84,7 +80,7 @@ public sealed class TrainingSetup : IDisposable
             }
         }
 
-        return new TrainingSetup(config, runDirectory, policy, tokenizer, task, drafter, aligner, learner, state);
+        return new TrainingSetup(config, runDirectory, policy, tokenizer, task, drafter, aligner, learner, state) { NewDrafter = newDrafter };
     }
 
     public static Grpo.GrpoOptions Options(TrainerSection t) =>

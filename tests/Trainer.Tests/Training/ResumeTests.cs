@@ -63,6 +63,20 @@ public sealed class ResumeTests : IDisposable
     }
 
     [Fact]
+    public void A_run_with_a_pool_of_two_rollout_workers_trains_on_every_prompt_of_every_step()
+    {
+        var config = Config(Path.Combine(_dir, "pool"));
+        config = config with { Pipeline = config.Pipeline with { RolloutWorkers = 2 }, Trainer = config.Trainer with { Steps = 2 } };
+
+        var summary = TrainCommand.Fresh(config);
+
+        var (records, problem) = RolloutLog.Read(Path.Combine(summary.RunDirectory, RolloutLog.FileName));
+        problem.Should().BeNull();
+        records.GroupBy(r => r.Step).Should().HaveCount(2).And.OnlyContain(g => g.Count() == 3 * 2, "3 prompts × 2 samples per step, none lost or doubled");
+        records.Should().OnlyContain(r => r.Drafter == "eagle" && r.ResponseTokens.Length > 0);
+    }
+
+    [Fact]
     public void A_new_run_refuses_an_existing_run_directory_and_leaves_it_untouched()
     {
         var runDir = Path.Combine(_dir, "existing");
