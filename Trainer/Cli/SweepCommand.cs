@@ -32,8 +32,12 @@ public static class SweepCommand
             var points = Expand(axes);
             var shared = parse.GetValue(sets) ?? [];
             // Validate every point before running any, so a typo fails in seconds, not hours.
-            var configs = points.Select((p, i) => (Point: p, Dir: Path.Combine(outDir, $"{i:D3}-{Slug(p)}"),
-                Config: (RunConfig?)null)).Select(x => x with { Config = ConfigLoader.Load(parse.GetValue(config), [.. shared, .. x.Point.Select(kv => $"{kv.Key}={kv.Value}"), $"logging.run_dir={x.Dir}"]) }).ToList();
+            var configs = points.Select((point, i) =>
+            {
+                var dir = Path.Combine(outDir, $"{i:D3}-{Slug(point)}");
+                var run = ConfigLoader.Load(parse.GetValue(config), [.. shared, .. point.Select(kv => $"{kv.Key}={kv.Value}"), $"logging.run_dir={dir}"]);
+                return (Point: point, Dir: dir, Config: run);
+            }).ToList();
             Directory.CreateDirectory(outDir);
             var log = ConsoleLog.For("sweep");
             var rows = new List<SweepRow>();
@@ -42,7 +46,7 @@ public static class SweepCommand
                 log.Report($"run {rows.Count + 1}/{configs.Count}: {string.Join(" ", point.Select(kv => $"{kv.Key}={kv.Value}"))}");
                 try
                 {
-                    var summary = TrainCommand.Fresh(runConfig!);
+                    var summary = TrainCommand.Fresh(runConfig);
                     var metrics = MetricsLog.Read(Path.Combine(dir, MetricsLog.FileName));
                     rows.Add(SweepRow.From(point, dir, summary, metrics, null));
                 }

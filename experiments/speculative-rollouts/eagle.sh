@@ -4,11 +4,7 @@
 # Usage: eagle.sh [POLICY_DIR]   (default: a fresh warm start). Writes results/eagle-* (about 12 minutes on 2 cores).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
-cd "$root"
-bash scripts/setup.sh
-dotnet build Trainer/Trainer.csproj -c Release -nologo -v quiet -clp:ErrorsOnly
-rlspec() { dotnet Trainer/bin/Release/net10.0/linux-x64/rlspec.dll "$@"; }
+source "$here/../common.sh"
 
 out="$here/results"
 mkdir -p "$out"

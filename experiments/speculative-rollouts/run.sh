@@ -3,11 +3,7 @@
 # the losslessness check and the generation benchmark. Writes JSON and logs to results/ (about 15 minutes on 2 cores).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
-cd "$root"
-bash scripts/setup.sh
-dotnet build Trainer/Trainer.csproj -c Release -nologo -v quiet -clp:ErrorsOnly
-rlspec() { dotnet Trainer/bin/Release/net10.0/linux-x64/rlspec.dll "$@"; }
+source "$here/../common.sh"
 
 work=$(mktemp -d)
 out="$here/results"

@@ -65,13 +65,7 @@ public sealed class ConfigLoaderTests : IDisposable
     [Fact]
     public void Every_committed_config_loads()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "RlSpec.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        var configs = Directory.GetFiles(Path.Combine(dir!.FullName, "configs"), "*.yaml");
+        var configs = Directory.GetFiles(Path.Combine(RepoRoot.Path, "configs"), "*.yaml");
         configs.Should().NotBeEmpty();
         foreach (var path in configs)
         {
@@ -79,7 +73,7 @@ public sealed class ConfigLoaderTests : IDisposable
             load.Should().NotThrow(path);
         }
 
-        ConfigLoader.Load(Path.Combine(dir.FullName, "configs", "grpo-arithmetic-plain.yaml"), []).Speculation.Enabled.Should().BeFalse();
+        ConfigLoader.Load(Path.Combine(RepoRoot.Path, "configs", "grpo-arithmetic-plain.yaml"), []).Speculation.Enabled.Should().BeFalse();
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);

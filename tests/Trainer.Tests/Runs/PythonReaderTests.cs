@@ -31,16 +31,7 @@ public sealed class PythonReaderTests : IDisposable
     private static string Python() =>
         Environment.GetEnvironmentVariable("RLSPEC_PYTHON") is { Length: > 0 } configured ? configured : File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
 
-    private static string ReaderScript()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "RlSpec.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return Path.Combine(dir?.FullName ?? throw new InvalidOperationException("RlSpec.sln not found above the test binaries"), "experiments", "rollout_logs", "rlspec_logs.py");
-    }
+    private static string ReaderScript() => Path.Combine(RepoRoot.Path, "experiments", "rollout_logs", "rlspec_logs.py");
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }

@@ -77,6 +77,25 @@ public sealed class ResumeTests : IDisposable
     }
 
     [Fact]
+    public void A_sweep_runs_every_grid_point_and_tabulates_them_and_a_bad_grid_key_fails_before_any_run()
+    {
+        var baseConfig = Config(Path.Combine(_dir, "unused"));
+        var yaml = Path.Combine(_dir, "sweep.yaml");
+        File.WriteAllText(yaml, ConfigLoader.ToYaml(baseConfig with { Trainer = baseConfig.Trainer with { Steps = 1 }, Logging = baseConfig.Logging with { RunDir = null } }));
+        var outDir = Path.Combine(_dir, "sweep");
+
+        CliApp.Run(["sweep", yaml, "--grid", "seed=1,2", "--grid", "speculation.enabled=true,false", "--out", outDir]).Should().Be(0);
+
+        var lines = File.ReadAllLines(Path.Combine(outDir, "sweep.csv"));
+        lines[0].Should().StartWith("seed,speculation.enabled,run_dir,");
+        lines.Should().HaveCount(5);
+        File.ReadAllText(Path.Combine(outDir, "sweep.md")).Should().Contain("| 2 | false |");
+        var badOut = Path.Combine(_dir, "bad-sweep");
+        CliApp.Run(["sweep", yaml, "--grid", "rollout.group_sise=2,4", "--out", badOut]).Should().Be(2);
+        Directory.Exists(badOut).Should().BeFalse();
+    }
+
+    [Fact]
     public void A_new_run_refuses_an_existing_run_directory_and_leaves_it_untouched()
     {
         var runDir = Path.Combine(_dir, "existing");
