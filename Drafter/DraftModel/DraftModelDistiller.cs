@@ -19,23 +19,18 @@ public sealed class DraftModelDistiller(PolicyModel policy, PolicyModel draft, i
     {
         using var optimizer = optim.AdamW(draft.parameters(), options.LearningRate, weight_decay: 0.0);
         draft.train();
-        double window = 0, last = double.NaN;
-        var count = 0;
+        var window = new LossWindow(1, options.LogEvery, options.Steps, initial: double.NaN);
         for (var step = 0; step < options.Steps; step++)
         {
             CosineSchedule.Apply(optimizer, step, options.Steps, options.WarmupSteps, options.LearningRate, minRatio: 0.1);
-            window += Step(nextBatch(step), optimizer);
-            count++;
-            if ((step + 1) % options.LogEvery == 0 || step + 1 == options.Steps)
+            if (window.Add(step, [Step(nextBatch(step), optimizer)]) is { } mean)
             {
-                last = window / count;
-                progress?.Report((step + 1, last));
-                (window, count) = (0, 0);
+                progress?.Report((step + 1, mean[0]));
             }
         }
 
         draft.eval();
-        return last;
+        return window.Last[0];
     }
 
     private double Step(DistillationBatch batch, optim.Optimizer optimizer)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using RlSpec.Drafter.Alignment;
+using RlSpec.Drafter.Drafting;
 using RlSpec.Drafter.DraftModel;
 using RlSpec.Policy.Model;
 using RlSpec.Policy.Training;
@@ -37,10 +38,7 @@ public sealed class EagleTrainer : IDisposable
     {
         if (learningRate is { } lr)
         {
-            foreach (var group in _optimizer.ParamGroups)
-            {
-                group.LearningRate = lr;
-            }
+            CosineSchedule.SetLearningRate(_optimizer, lr);
         }
 
         using var scope = NewDisposeScope();
@@ -114,37 +112,28 @@ public sealed class EagleTrainer : IDisposable
     public double[] Pretrain(Func<int, DistillationBatch> nextBatch, int padId, SupervisionOptions capture, DistillationOptions options, int depth,
         IProgress<(int Step, double[] Kl)>? progress = null)
     {
-        var window = new double[depth];
-        var last = window;
-        var count = 0;
+        var window = new LossWindow(depth, options.LogEvery, options.Steps);
         for (var step = 0; step < options.Steps; step++)
         {
             var batch = nextBatch(step);
             var records = SupervisionCapture.FromSequences(_policy, batch.Sequences, batch.PromptLengths, padId, capture, version: 0);
+            double[] kl;
             try
             {
-                var lr = CosineSchedule.At(step, options.Steps, options.WarmupSteps, options.LearningRate, minRatio: 0.1);
-                var kl = Step(records, depth, lr);
-                for (var j = 0; j < depth; j++)
-                {
-                    window[j] += kl[j];
-                }
+                kl = Step(records, depth, CosineSchedule.At(step, options.Steps, options.WarmupSteps, options.LearningRate, minRatio: 0.1));
             }
             finally
             {
                 records.ForEach(r => r.Dispose());
             }
 
-            count++;
-            if ((step + 1) % options.LogEvery == 0 || step + 1 == options.Steps)
+            if (window.Add(step, kl) is { } mean)
             {
-                last = window.Select(w => w / count).ToArray();
-                progress?.Report((step + 1, last));
-                (window, count) = (new double[depth], 0);
+                progress?.Report((step + 1, mean));
             }
         }
 
-        return last;
+        return window.Last;
     }
 
     /// <summary>Saves the optimizer state (Adam moments), so a resumed run continues alignment exactly.</summary>

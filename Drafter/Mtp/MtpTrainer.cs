@@ -19,28 +19,17 @@ public sealed class MtpTrainer(PolicyModel policy, int padId, DistillationOption
     {
         var heads = policy.Config.MtpHeads;
         using var optimizer = optim.AdamW(policy.MtpParameters(), options.LearningRate, weight_decay: 0.0);
-        var window = new double[heads];
-        var last = new double[heads];
-        var count = 0;
+        var window = new LossWindow(heads, options.LogEvery, options.Steps);
         for (var step = 0; step < options.Steps; step++)
         {
             CosineSchedule.Apply(optimizer, step, options.Steps, options.WarmupSteps, options.LearningRate, minRatio: 0.1);
-            var kl = Step(nextBatch(step), optimizer);
-            for (var i = 0; i < heads; i++)
+            if (window.Add(step, Step(nextBatch(step), optimizer)) is { } mean)
             {
-                window[i] += kl[i];
-            }
-
-            count++;
-            if ((step + 1) % options.LogEvery == 0 || step + 1 == options.Steps)
-            {
-                last = window.Select(w => w / count).ToArray();
-                progress?.Report((step + 1, last));
-                (window, count) = (new double[heads], 0);
+                progress?.Report((step + 1, mean));
             }
         }
 
-        return last;
+        return window.Last;
     }
 
     private double[] Step(DistillationBatch batch, optim.Optimizer optimizer)

@@ -21,11 +21,16 @@ public static class CosineSchedule
     public static double Apply(torch.optim.Optimizer optimizer, int step, int totalSteps, int warmupSteps, double peak, double minRatio)
     {
         var lr = At(step, totalSteps, warmupSteps, peak, minRatio);
+        SetLearningRate(optimizer, lr);
+        return lr;
+    }
+
+    /// <summary>Sets every parameter group of <paramref name="optimizer"/> to <paramref name="learningRate"/> (constant-rate callers).</summary>
+    public static void SetLearningRate(torch.optim.Optimizer optimizer, double learningRate)
+    {
         foreach (var group in optimizer.ParamGroups)
         {
-            group.LearningRate = lr;
+            group.LearningRate = learningRate;
         }
-
-        return lr;
     }
 }

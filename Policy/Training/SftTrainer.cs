@@ -52,10 +52,7 @@ public sealed class SftTrainer(PolicyModel model, TextTokenizer tokenizer, SftOp
     public double Continue(IVerifiableTask task, int steps, int seed, double learningRate)
     {
         _continuation ??= optim.AdamW(model.parameters(), learningRate, weight_decay: _options.WeightDecay);
-        foreach (var group in _continuation.ParamGroups)
-        {
-            group.LearningRate = learningRate;
-        }
+        CosineSchedule.SetLearningRate(_continuation, learningRate);
 
         var examples = task.Examples(seed).GetEnumerator();
         model.train();

@@ -1,6 +1,9 @@
 using System.CommandLine;
+using RlSpec.Policy.Sampling;
+using RlSpec.Policy.Training;
+using RlSpec.Rollout.Benchmarks;
+using RlSpec.Rollout.Generation;
 using RlSpec.Trainer.Config;
-using RlSpec.Trainer.Training;
 
 namespace RlSpec.Trainer.Cli;
 
@@ -25,17 +28,24 @@ public static class QuickstartCommand
         command.SetAction(parse =>
         {
             var run = ConfigLoader.Load(parse.GetValue(config), [.. Defaults, .. parse.GetValue(sets) ?? []]);
-            var summary = TrainCommand.Fresh(run, report: (setup, log) =>
+            TrainCommand.Fresh(run, report: (setup, log) =>
             {
                 if (setup.Drafter is null)
                 {
                     return;
                 }
 
-                log.Report("timing one step's rollouts plainly and speculatively (3 interleaved repeats)");
-                var speed = GenerationSpeedCheck.Run(setup.Config, setup.Policy, setup.Tokenizer, setup.Task, setup.Drafter);
-                log.Report($"generation: plain {speed.PlainSeconds:F2}s, speculative ({setup.Drafter.Name}, k={setup.Config.Speculation.DraftTokens}) {speed.SpeculativeSeconds:F2}s "
-                    + $"→ speedup {speed.Speedup:F2}x at acceptance length {speed.AcceptanceLength:F2}");
+                // The project's generation benchmark on one step's worth of rollouts with the run's own settings.
+                var r = setup.Config.Rollout;
+                var prompts = setup.Task.Examples(setup.Config.Seed + 17).Take(r.PromptsPerStep).Select(e => PromptFormat.Prompt(setup.Tokenizer, e.Prompt)).ToList();
+                var generation = new GenerationOptions(r.MaxNewTokens, new SamplingParams(r.Temperature, r.TopK, r.TopP));
+                log.Report($"benchmarking one step's rollouts ({prompts.Count} prompts x {r.GroupSize}, batch {r.BatchSize}) plainly and speculatively, 3 interleaved repeats");
+                var rows = new GenerationBenchmark(setup.Policy, setup.Tokenizer, prompts, generation)
+                    .Run(r.BatchSize, [setup.Drafter], setup.Config.Speculation.DraftTokens, [setup.Config.Speculation.Adaptive], repeats: 3, (ulong)setup.Config.Seed,
+                        sequencesPerRun: prompts.Count * r.GroupSize);
+                var (plain, speculative) = (rows[0], rows[1]);
+                log.Report($"generation: plain {plain.TokensPerS:F0} tokens/s, speculative ({speculative.Drafter}, k={speculative.DraftTokens}) {speculative.TokensPerS:F0} tokens/s "
+                    + $"→ speedup {speculative.SpeedupVsAr:F2}x at acceptance length {speculative.AcceptanceLength:F2}");
             });
             return 0;
         });

@@ -12,6 +12,7 @@ using RlSpec.Rollout.Distillation;
 using RlSpec.Rollout.Evaluation;
 using RlSpec.Rollout.Generation;
 using RlSpec.Rollout.Speculative;
+using RlSpec.Trainer.Training;
 using TorchSharp;
 
 namespace RlSpec.Trainer.Experiments;
@@ -34,7 +35,6 @@ public sealed partial class AlignmentExperiment(PolicyModel policy, TextTokenize
     public IReadOnlyList<AlignmentStageRow> Run()
     {
         var examples = _task.Examples(TaskEvaluator.HeldOutSeed).Take(options.Prompts).ToList();
-        var prompts = examples.Select(e => PromptFormat.Prompt(tokenizer, e.Prompt)).ToList();
         var config = EagleConfig.For(policy.Config);
         var capture = new SupervisionOptions(config.FeatureLayers);
         // The online drafter keeps training the starting drafter with the same optimizer (Adam moments included);
@@ -58,17 +58,17 @@ public sealed partial class AlignmentExperiment(PolicyModel policy, TextTokenize
 
             using var retrainer = stage == 0 ? null : TrainFromScratch(config, capture, stage);
             var retrained = retrainer?.Head ?? frozen;
-            var a = Rollouts(prompts, frozen, null, stage);
+            var a = Rollouts(examples, frozen, null, stage);
             recorder.PolicyVersion = stage;
             var captureBefore = recorder.Seconds;
-            var b = Rollouts(prompts, online, recorder, stage);
+            var b = Rollouts(examples, online, recorder, stage);
             var captureSeconds = recorder.Seconds - captureBefore;
-            var c = Rollouts(prompts, retrained, null, stage);
+            var c = Rollouts(examples, retrained, null, stage);
             var report = aligner.Align(buffer, stage, options.OnlineOptions, rng);
-            var texts = b.Completions.Select(tokenizer.Decode).ToList();
+            var texts = b.Texts;
             var row = new AlignmentStageRow(stage,
                 texts.Count(t => ResultFirstColumn().IsMatch(t)) / (double)texts.Count,
-                texts.Select((t, i) => _task.Score(examples[i], t).Reward).Average(),
+                b.Rollouts.Average(r => r.Reward),
                 a.AcceptanceLength, b.AcceptanceLength, c.AcceptanceLength,
                 b.Seconds - captureSeconds, captureSeconds, report.Seconds, report.MeanKl);
             rows.Add(row);
@@ -106,25 +106,12 @@ public sealed partial class AlignmentExperiment(PolicyModel policy, TextTokenize
         return trainer;
     }
 
-    private (double AcceptanceLength, double Seconds, List<IReadOnlyList<int>> Completions) Rollouts(
-        List<IReadOnlyList<int>> prompts, EagleHead head, SupervisionRecorder? recorder, int stage)
-    {
-        var generator = new SpeculativeGenerator(policy, tokenizer, new EagleDrafter(policy, head)) { Recorder = recorder };
-        var generation = new GenerationOptions(options.MaxNewTokens, new SamplingParams(options.Temperature));
-        var speculation = new SpeculationOptions(options.DraftTokens, Adaptive: false);
-        using var sampler = new TokenSampler((ulong)((options.Seed * 100) + stage), policy.Device);
-        var (emitted, rowSteps) = (0L, 0L);
-        var completions = new List<IReadOnlyList<int>>();
-        var clock = Stopwatch.StartNew();
-        foreach (var chunk in prompts.Chunk(options.BatchSize))
-        {
-            var result = generator.Generate(chunk, generation, speculation, sampler);
-            (emitted, rowSteps) = (emitted + result.Stats.Emitted, rowSteps + result.Stats.RowSteps);
-            completions.AddRange(result.Sequences.Select(s => s.Completion));
-        }
-
-        return (rowSteps == 0 ? 0 : (double)emitted / rowSteps, clock.Elapsed.TotalSeconds, completions);
-    }
+    /// <summary>The stage's rollouts (one sample per prompt) drafted by <paramref name="head"/>; every drafter sees the same seed.</summary>
+    private RolloutBatch Rollouts(List<TaskExample> examples, EagleHead head, SupervisionRecorder? recorder, int stage) =>
+        new RolloutGenerator(policy, tokenizer, _task, new EagleDrafter(policy, head), new GenerationOptions(options.MaxNewTokens, new SamplingParams(options.Temperature)),
+            new SpeculationOptions(options.DraftTokens, Adaptive: false), groupSize: 1, options.BatchSize)
+        { Recorder = recorder }
+            .Generate(examples, stage, (ulong)((options.Seed * 100) + stage));
 
     [GeneratedRegex(@"^\d\d=")]
     private static partial Regex ResultFirstColumn();

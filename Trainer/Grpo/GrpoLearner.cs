@@ -50,7 +50,7 @@ public sealed class GrpoLearner : IDisposable
             using var scope = NewDisposeScope();
             var count = Math.Min(_options.MicroBatch, batch.Count - start);
             var chunk = batch.Skip(start).Take(count).ToList();
-            var (inputs, targets, mask, promptLengths) = SequenceLogProbs.Layout(chunk, _padId, _policy.Device);
+            var (inputs, targets, mask, promptLengths, _) = SequenceLogProbs.Layout(chunk, _padId, _policy.Device);
             var width = targets.shape[1];
             var old = SequenceLogProbs.Scatter(oldLogProbs.Skip(start).Take(count).ToList(), promptLengths, width, _policy.Device);
             var adv = tensor(advantages.Skip(start).Take(count).Select(a => (float)a).ToArray(), device: _policy.Device);

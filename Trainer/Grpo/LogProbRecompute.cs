@@ -22,7 +22,7 @@ public static class LogProbRecompute
         foreach (var chunk in batch.Chunk(microBatch))
         {
             using var scope = NewDisposeScope();
-            var (inputs, targets, mask, promptLengths) = SequenceLogProbs.Layout(chunk, padId, policy.Device);
+            var (inputs, targets, mask, promptLengths, rows) = SequenceLogProbs.Layout(chunk, padId, policy.Device);
             using var output = policy.Forward(inputs, captureLayers: capture?.Layers.ToArray());
             var logSoftmax = output.Logits.log_softmax(-1);
             logProbs.AddRange(SequenceLogProbs.Gather(logSoftmax.gather(-1, targets.unsqueeze(-1)).squeeze(-1), chunk, promptLengths));
@@ -30,8 +30,7 @@ public static class LogProbRecompute
             tokens += mask.sum().item<float>();
             if (capture is not null)
             {
-                records.AddRange(SupervisionCapture.FromForward(output, chunk.Select(r => (IReadOnlyList<int>)[.. r.Prompt, .. r.Completion]).ToList(),
-                    promptLengths, capture, version));
+                records.AddRange(SupervisionCapture.FromForward(output, rows, promptLengths, capture, version));
             }
         }
 

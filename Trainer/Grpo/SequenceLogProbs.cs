@@ -10,14 +10,14 @@ namespace RlSpec.Trainer.Grpo;
 /// </summary>
 public static class SequenceLogProbs
 {
-    /// <summary>Padded inputs, targets and completion mask for a micro-batch.</summary>
-    public static (Tensor Inputs, Tensor Targets, Tensor Mask, int[] PromptLengths) Layout(IReadOnlyList<ScoredRollout> batch, int padId, Device device)
+    /// <summary>Padded inputs, targets and completion mask for a micro-batch, and the prompt + completion rows they were built from.</summary>
+    public static (Tensor Inputs, Tensor Targets, Tensor Mask, int[] PromptLengths, List<IReadOnlyList<int>> Rows) Layout(IReadOnlyList<ScoredRollout> batch, int padId, Device device)
     {
         var rows = batch.Select(r => (IReadOnlyList<int>)[.. r.Prompt, .. r.Completion]).ToList();
         var (ids, lengths) = PaddedBatch.Build(rows, padId, device);
         var width = ids.shape[1] - 1;
         var promptLengths = batch.Select(r => r.Prompt.Count).ToArray();
-        return (ids.narrow(1, 0, width), ids.narrow(1, 1, width), CompletionMask.Build(promptLengths, lengths, (int)width, device), promptLengths);
+        return (ids.narrow(1, 0, width), ids.narrow(1, 1, width), CompletionMask.Build(promptLengths, lengths, (int)width, device), promptLengths, rows);
     }
 
     /// <summary>Puts per-sequence completion values into the [B, T] target layout (zeros elsewhere).</summary>

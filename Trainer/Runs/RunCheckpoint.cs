@@ -1,9 +1,9 @@
 using System.Globalization;
-using System.Text.Json;
 using RlSpec.Drafter.Eagle;
 using RlSpec.Policy.Checkpoints;
 using RlSpec.Policy.Model;
 using RlSpec.Policy.Tokenization;
+using RlSpec.Trainer.Cli;
 
 namespace RlSpec.Trainer.Runs;
 
@@ -14,23 +14,21 @@ namespace RlSpec.Trainer.Runs;
 /// </summary>
 public static class RunCheckpoint
 {
-    public const string Directory = "checkpoints";
+    public const string SubDirectory = "checkpoints";
     public const string StateFile = "trainer_state.json";
     public const string PolicyOptimizerFile = "optimizer.bin";
     public const string DrafterOptimizerFile = "drafter_optimizer.bin";
 
-    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
-
     public static string Save(string runDirectory, TrainerState state, PolicyModel policy, TextTokenizer tokenizer, EagleHead? head,
         Action<string> saveOptimizers)
     {
-        var root = Path.Combine(runDirectory, Directory);
-        System.IO.Directory.CreateDirectory(root);
+        var root = Path.Combine(runDirectory, SubDirectory);
+        Directory.CreateDirectory(root);
         var final = Path.Combine(root, $"step-{state.Step.ToString("D6", CultureInfo.InvariantCulture)}");
         var temporary = final + ".tmp";
-        if (System.IO.Directory.Exists(temporary))
+        if (Directory.Exists(temporary))
         {
-            System.IO.Directory.Delete(temporary, recursive: true);
+            Directory.Delete(temporary, recursive: true);
         }
 
         PolicyCheckpoint.Save(temporary, policy, tokenizer, new Dictionary<string, string> { ["policy_version"] = state.PolicyVersion.ToString(CultureInfo.InvariantCulture) });
@@ -40,22 +38,22 @@ public static class RunCheckpoint
         }
 
         saveOptimizers(temporary);
-        File.WriteAllText(Path.Combine(temporary, StateFile), JsonSerializer.Serialize(state, Json));
-        if (System.IO.Directory.Exists(final))
+        JsonOutput.Write(Path.Combine(temporary, StateFile), state);
+        if (Directory.Exists(final))
         {
-            System.IO.Directory.Delete(final, recursive: true);
+            Directory.Delete(final, recursive: true);
         }
 
-        System.IO.Directory.Move(temporary, final);
+        Directory.Move(temporary, final);
         return final;
     }
 
     /// <summary>The newest complete checkpoint of a run, or null when it has none.</summary>
     public static string? Latest(string runDirectory)
     {
-        var root = Path.Combine(runDirectory, Directory);
-        return System.IO.Directory.Exists(root)
-            ? System.IO.Directory.GetDirectories(root, "step-*").Where(d => !d.EndsWith(".tmp", StringComparison.Ordinal) && File.Exists(Path.Combine(d, StateFile)))
+        var root = Path.Combine(runDirectory, SubDirectory);
+        return Directory.Exists(root)
+            ? Directory.GetDirectories(root, "step-*").Where(d => !d.EndsWith(".tmp", StringComparison.Ordinal) && File.Exists(Path.Combine(d, StateFile)))
                 .OrderBy(d => d, StringComparer.Ordinal).LastOrDefault()
             : null;
     }
@@ -63,13 +61,6 @@ public static class RunCheckpoint
     public static TrainerState ReadState(string checkpoint)
     {
         var path = Path.Combine(checkpoint, StateFile);
-        try
-        {
-            return JsonSerializer.Deserialize<TrainerState>(File.ReadAllText(path), Json) ?? throw new InvalidDataException($"{path}: empty.");
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{path}: not a trainer state ({e.Message}).");
-        }
+        return JsonOutput.Read<TrainerState>(path, "a trainer state");
     }
 }

@@ -23,11 +23,24 @@ public sealed class RolloutGenerator(PolicyModel policy, TextTokenizer tokenizer
 
     public string DrafterName => drafter?.Name ?? "none";
 
+    /// <summary>Captures drafter-alignment supervision from the speculative forwards (ignored without a drafter).</summary>
+    public SupervisionRecorder? Recorder
+    {
+        get => _speculative?.Recorder;
+        init
+        {
+            if (_speculative is not null)
+            {
+                _speculative.Recorder = value;
+            }
+        }
+    }
+
     public RolloutBatch Generate(IReadOnlyList<TaskExample> prompts, long policyVersion, ulong seed)
     {
         var clock = Stopwatch.StartNew();
         var examples = prompts.SelectMany(p => Enumerable.Repeat(p, groupSize)).ToList();
-        var promptTokens = examples.Select(e => PromptFormat.Prompt(tokenizer, e.Prompt)).ToList();
+        var promptTokens = prompts.Select(p => PromptFormat.Prompt(tokenizer, p.Prompt)).SelectMany(t => Enumerable.Repeat(t, groupSize)).ToList();
         using var sampler = new TokenSampler(seed, policy.Device);
         var sequences = new List<GeneratedSequence>();
         var verifySteps = new List<IReadOnlyList<VerifyStepCounts>>();
