@@ -3,17 +3,29 @@ using RlSpec.Trainer.Training;
 
 namespace RlSpec.Trainer.Actors;
 
-/// <summary>Ask the pool for one step's rollouts: <paramref name="Prompts"/> split into chunks across the workers.</summary>
-public sealed record GenerateStep(int Step, long PolicyVersion, IReadOnlyList<TaskExample> Prompts, ulong Seed);
+/// <summary>Ask the pool for one step's rollouts from weights <paramref name="PolicyVersion"/>: <paramref name="Prompts"/> split into chunks across the workers.</summary>
+public sealed record GenerateStep(int Step, long PolicyVersion, IReadOnlyList<TaskExample> Prompts, ulong Seed) : IPipelineMessage;
 
 /// <summary>One chunk of a step for one worker. The seed is the chunk's own, so a re-dispatched chunk samples the same rollouts.</summary>
-public sealed record RolloutWork(int Step, int Chunk, long PolicyVersion, IReadOnlyList<TaskExample> Prompts, ulong Seed);
+public sealed record RolloutWork(int Step, int Chunk, long PolicyVersion, IReadOnlyList<TaskExample> Prompts, ulong Seed, int Attempt = 1) : IPipelineMessage;
 
 /// <summary>A worker's finished chunk.</summary>
-public sealed record RolloutChunkDone(int Step, int Chunk, RolloutBatch Batch);
+public sealed record RolloutChunkDone(int Step, int Chunk, RolloutBatch Batch) : IPipelineMessage;
 
 /// <summary>Sent by a worker that is being restarted after failing on <paramref name="Work"/>, so the pool can hand it out again.</summary>
-public sealed record RedispatchWork(RolloutWork Work);
+public sealed record RedispatchWork(RolloutWork Work, string Reason) : IPipelineMessage;
 
 /// <summary>The step's rollouts, chunks merged in prompt order, with the number of chunks that had to be re-dispatched.</summary>
-public sealed record StepRollouts(int Step, RolloutBatch Batch, int Redispatched);
+public sealed record StepRollouts(int Step, RolloutBatch Batch, int Redispatched) : IPipelineMessage;
+
+/// <summary>Ask the pool to load weights <paramref name="Version"/> into every worker's replica before the next step (sync mode's prepare stage).</summary>
+public sealed record SyncWeights(long Version) : IPipelineMessage;
+
+/// <summary>Tell one worker to load weights <paramref name="Version"/>.</summary>
+public sealed record LoadWeights(long Version) : IPipelineMessage;
+
+/// <summary>A worker's replica now holds <paramref name="Version"/>.</summary>
+public sealed record WeightsLoaded(long Version) : IPipelineMessage;
+
+/// <summary>Every worker holds <paramref name="Version"/>; <paramref name="Seconds"/> from request to the last acknowledgement.</summary>
+public sealed record WeightsSynced(long Version, double Seconds) : IPipelineMessage;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka.Actor;
 using RlSpec.Trainer.Training;
 
@@ -6,43 +7,46 @@ namespace RlSpec.Trainer.Actors;
 /// <summary>
 /// A pool of rollout workers under one-for-one supervision. A step's prompts are cut into chunks (whole prompts, so a
 /// GRPO group never straddles workers) and dealt round-robin; a worker that crashes mid-chunk is restarted and its
-/// chunk dealt again. Chunks are keyed by (step, chunk), so a late or repeated reply is ignored: every prompt is
-/// counted exactly once, and the merged batch keeps prompt order.
+/// chunk dealt again, up to <c>maxAttempts</c> times before the step fails. Chunks are keyed by (step, chunk), so a
+/// late or repeated reply is ignored: every prompt is counted exactly once, and the merged batch keeps prompt order.
 /// </summary>
 public sealed class RolloutPoolActor : ReceiveActor
 {
     private readonly IActorRef[] _workers;
+    private readonly int _maxAttempts;
     private int _next;
     private IActorRef? _requester;
     private GenerateStep? _step;
     private RolloutBatch?[] _done = [];
-    private DateTime _started;
+    private Stopwatch _clock = new();
     private int _redispatched;
+    private (SyncWeights Request, IActorRef Requester, int Pending, Stopwatch Clock)? _sync;
 
-    public RolloutPoolActor(int workers, Func<IRolloutChunkGenerator> createGenerator)
+    public RolloutPoolActor(int workers, Func<IRolloutChunkGenerator> createGenerator, int maxAttempts)
     {
+        _maxAttempts = maxAttempts;
         _workers = Enumerable.Range(0, workers).Select(i => Context.ActorOf(RolloutWorkerActor.Props(createGenerator), $"rollout-worker-{i}")).ToArray();
         Receive<GenerateStep>(Start);
         Receive<RolloutChunkDone>(Done);
-        Receive<RedispatchWork>(r =>
-        {
-            _redispatched++;
-            Deal(r.Work);
-        });
+        Receive<RedispatchWork>(Redispatch);
+        Receive<SyncWeights>(StartSync);
+        Receive<WeightsLoaded>(Loaded);
+        Receive<Status.Failure>(failure => (_sync?.Requester ?? _requester)?.Tell(failure));
     }
 
-    public static Props Props(int workers, Func<IRolloutChunkGenerator> createGenerator) =>
-        Akka.Actor.Props.Create(() => new RolloutPoolActor(workers, createGenerator));
+    public static Props Props(int workers, Func<IRolloutChunkGenerator> createGenerator, int maxAttempts = 3) =>
+        Akka.Actor.Props.Create(() => new RolloutPoolActor(workers, createGenerator, maxAttempts));
 
-    /// <summary>Restart a failed worker (its generator is rebuilt) however often it fails; the failed chunk comes back via <see cref="RedispatchWork"/>.</summary>
+    /// <summary>Restart a failed worker (its replica is rebuilt); the failed chunk comes back via <see cref="RedispatchWork"/>.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Restart);
 
-    /// <summary>Seed of one chunk: a function of the step's seed and the chunk index only.</summary>
-    public static ulong ChunkSeed(ulong stepSeed, int chunk) => (stepSeed * 1_000_003UL) + (ulong)chunk;
+    /// <summary>Seed of one chunk: a function of the step's seed and the chunk index only; chunk 0 keeps the step's seed,
+    /// so a one-worker pool samples exactly what generating the step in one piece would.</summary>
+    public static ulong ChunkSeed(ulong stepSeed, int chunk) => stepSeed + ((ulong)chunk * 0x9E3779B97F4A7C15UL);
 
     private void Start(GenerateStep step)
     {
-        (_requester, _step, _started, _redispatched) = (Sender, step, DateTime.UtcNow, 0);
+        (_requester, _step, _clock, _redispatched) = (Sender, step, Stopwatch.StartNew(), 0);
         var size = (int)Math.Ceiling(step.Prompts.Count / (double)_workers.Length);
         var chunks = step.Prompts.Chunk(Math.Max(1, size)).ToArray();
         _done = new RolloutBatch?[chunks.Length];
@@ -50,6 +54,20 @@ public sealed class RolloutPoolActor : ReceiveActor
         {
             Deal(new RolloutWork(step.Step, c, step.PolicyVersion, chunks[c], ChunkSeed(step.Seed, c)));
         }
+    }
+
+    private void Redispatch(RedispatchWork failed)
+    {
+        if (failed.Work.Attempt >= _maxAttempts)
+        {
+            _requester?.Tell(new Status.Failure(new InvalidOperationException(
+                $"rollout chunk {failed.Work.Chunk} of step {failed.Work.Step + 1} failed {failed.Work.Attempt} times; last error: {failed.Reason}")));
+            _step = null;
+            return;
+        }
+
+        _redispatched++;
+        Deal(failed.Work with { Attempt = failed.Work.Attempt + 1 });
     }
 
     private void Deal(RolloutWork work)
@@ -68,12 +86,32 @@ public sealed class RolloutPoolActor : ReceiveActor
         _done[done.Chunk] = done.Batch;
         if (_done.All(b => b is not null))
         {
-            _requester!.Tell(new StepRollouts(done.Step, Merge(_done!, (DateTime.UtcNow - _started).TotalSeconds), _redispatched));
+            _requester!.Tell(new StepRollouts(done.Step, RolloutBatch.Concat(_done!, _clock.Elapsed.TotalSeconds), _redispatched));
             _step = null;
         }
     }
 
-    private static RolloutBatch Merge(RolloutBatch[] parts, double seconds) => new(
-        [.. parts.SelectMany(p => p.Rollouts)], [.. parts.SelectMany(p => p.Examples)], [.. parts.SelectMany(p => p.Texts)],
-        [.. parts.SelectMany(p => p.Reasons)], [.. parts.SelectMany(p => p.VerifySteps)], seconds, parts.Sum(p => p.Emitted), parts.Sum(p => p.RowSteps));
+    private void StartSync(SyncWeights sync)
+    {
+        _sync = (sync, Sender, _workers.Length, Stopwatch.StartNew());
+        foreach (var worker in _workers)
+        {
+            worker.Tell(new LoadWeights(sync.Version));
+        }
+    }
+
+    private void Loaded(WeightsLoaded loaded)
+    {
+        if (_sync is not { } sync || loaded.Version != sync.Request.Version)
+        {
+            return;
+        }
+
+        _sync = sync with { Pending = sync.Pending - 1 };
+        if (sync.Pending == 1)
+        {
+            sync.Requester.Tell(new WeightsSynced(loaded.Version, sync.Clock.Elapsed.TotalSeconds));
+            _sync = null;
+        }
+    }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using RlSpec.Rollout.Evaluation;
+using RlSpec.Trainer.Actors;
 using RlSpec.Trainer.Config;
 using RlSpec.Trainer.Quickstart;
 using RlSpec.Trainer.Runs;
@@ -71,9 +72,9 @@ public static class TrainCommand
         var evaluator = new TaskEvaluator(setup.Policy, setup.Tokenizer);
         double? before = resumeFrom is null && config.Task.EvalPrompts > 0 ? evaluator.Evaluate(setup.Task, config.Task.EvalPrompts, maxNewTokens: config.Rollout.MaxNewTokens).Accuracy : null;
         log.Report($"run directory {runDir}: steps {setup.State.Step + 1}..{config.Trainer.Steps}, {config.Rollout.PromptsPerStep} prompts x {config.Rollout.GroupSize} samples, "
-            + $"speculation {(setup.Drafter is null ? "off" : $"{setup.Drafter.Name} k={config.Speculation.DraftTokens}")}");
-        var rows = new GrpoRun(config, setup.Policy, setup.Tokenizer, setup.Task, setup.Drafter, setup.Aligner, runDir, log) { AfterStep = afterStep, WorkerDrafter = setup.NewDrafter }
-            .Run(setup.State, setup.Learner);
+            + $"speculation {(setup.Drafter is null ? "off" : $"{setup.Drafter.Name} k={config.Speculation.DraftTokens}")}, {config.Pipeline.Mode} pipeline"
+            + (config.Pipeline.Asynchronous ? $" (max staleness {config.Pipeline.MaxStaleness})" : "") + $", {config.Pipeline.RolloutWorkers} rollout worker(s)");
+        TrainingProgress.Show(setup.State.Step, config.Trainer.Steps, (steps, lines) => TrainingPipeline.Run(setup.Parts(lines), setup.State, steps, afterStep));
         double? after = config.Task.EvalPrompts > 0 ? evaluator.Evaluate(setup.Task, config.Task.EvalPrompts, maxNewTokens: config.Rollout.MaxNewTokens).Accuracy : null;
         report?.Invoke(setup, log);
         var summary = TrainingSummary.From(runDir, before, after, MetricsLog.Read(Path.Combine(runDir, MetricsLog.FileName)));

@@ -41,8 +41,9 @@ public static class ConfigValidator
         Range("trainer.micro_batch", c.Trainer.MicroBatch, 1, 100_000);
         Require(c.Trainer.GradClip > 0, "trainer.grad_clip", $"must be positive, got {c.Trainer.GradClip}");
         Range("trainer.weight_decay", c.Trainer.WeightDecay, 0, 1);
-        Require(c.Pipeline.Mode == "sync", "pipeline.mode", $"must be 'sync' (the asynchronous pipeline is not built yet); got '{c.Pipeline.Mode}'");
-        Range("pipeline.rollout_workers", c.Pipeline.RolloutWorkers, 0, 64);
+        OneOf("pipeline.mode", c.Pipeline.Mode, "sync", "async");
+        Range("pipeline.max_staleness", c.Pipeline.MaxStaleness, 1, 16);
+        Range("pipeline.rollout_workers", c.Pipeline.RolloutWorkers, 1, 64);
         Range("logging.checkpoint_every", c.Logging.CheckpointEvery, 1, 10_000_000);
         return c;
     }

@@ -5,6 +5,9 @@ public sealed record StepMetrics
 {
     public int Step { get; init; }
     public long PolicyVersion { get; init; }
+
+    /// <summary>Versions between the weights that generated the step's oldest rollout and the weights it trained (0 = on-policy).</summary>
+    public long Staleness { get; init; }
     public double RewardMean { get; init; }
     public double RewardStd { get; init; }
     public double Accuracy { get; init; }
@@ -12,6 +15,9 @@ public sealed record StepMetrics
     public double Loss { get; init; }
     public double Kl { get; init; }
     public double ApproxKl { get; init; }
+
+    /// <summary>Mean log π_behaviour − log π_current over completion tokens, at recompute time.</summary>
+    public double BehaviourKl { get; init; }
     public double Entropy { get; init; }
     public double ClipFraction { get; init; }
     public double GradNorm { get; init; }

@@ -23,5 +23,11 @@ public sealed record RolloutBatch(
     long Emitted,
     long RowSteps)
 {
+    [MessagePack.IgnoreMember]
     public double AcceptanceLength => RowSteps == 0 ? 1 : (double)Emitted / RowSteps;
+
+    /// <summary>Chunks of one step, in prompt order, as one batch that took <paramref name="seconds"/>.</summary>
+    public static RolloutBatch Concat(IReadOnlyList<RolloutBatch> parts, double seconds) => new(
+        [.. parts.SelectMany(p => p.Rollouts)], [.. parts.SelectMany(p => p.Examples)], [.. parts.SelectMany(p => p.Texts)],
+        [.. parts.SelectMany(p => p.Reasons)], [.. parts.SelectMany(p => p.VerifySteps)], seconds, parts.Sum(p => p.Emitted), parts.Sum(p => p.RowSteps));
 }

@@ -16,7 +16,7 @@ namespace RlSpec.Trainer.Training;
 /// different speed), scored by the task. Randomness comes from the step's own seed, so a step replays exactly.
 /// </summary>
 public sealed class RolloutGenerator(PolicyModel policy, TextTokenizer tokenizer, IVerifiableTask task, IDrafter? drafter,
-    GenerationOptions generation, SpeculationOptions speculation, int groupSize, int batchSize) : Actors.IRolloutChunkGenerator
+    GenerationOptions generation, SpeculationOptions speculation, int groupSize, int batchSize)
 {
     private readonly SpeculativeGenerator? _speculative = drafter is null ? null : new SpeculativeGenerator(policy, tokenizer, drafter);
     private readonly AutoregressiveGenerator _plain = new(policy, tokenizer);

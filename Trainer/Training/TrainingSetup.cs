@@ -10,8 +10,10 @@ using RlSpec.Policy.Tokenization;
 using RlSpec.Policy.Training;
 using RlSpec.Rollout.Distillation;
 using RlSpec.Rollout.Generation;
+using RlSpec.Rollout.Speculative;
 using RlSpec.Trainer.Cli;
 using RlSpec.Trainer.Config;
+using RlSpec.Trainer.Pipeline;
 using RlSpec.Trainer.Quickstart;
 using RlSpec.Trainer.Runs;
 using TorchSharp;
@@ -28,6 +30,8 @@ public sealed class TrainingSetup : IDisposable
         IDrafter? drafter, EagleTrainer? aligner, Grpo.GrpoLearner learner, TrainerState state)
     {
         (Config, RunDirectory, Policy, Tokenizer, Task, Drafter, Aligner, Learner, State) = (config, runDirectory, policy, tokenizer, task, drafter, aligner, learner, state);
+        // Async steps may still need weights up to max_staleness versions back; one more covers the version being published.
+        _weights = new WeightStore(config.Pipeline.Staleness + 2);
     }
 
     public RunConfig Config { get; }
@@ -40,8 +44,15 @@ public sealed class TrainingSetup : IDisposable
     public Grpo.GrpoLearner Learner { get; }
     public TrainerState State { get; }
 
-    /// <summary>A fresh drafter of the configured kind (one per rollout worker).</summary>
-    public Func<IDrafter?> NewDrafter { get; private init; } = () => null;
+    private readonly WeightStore _weights;
+    private SupervisionBuffer? _buffer;
+    private PromptCursor? _cursor;
+
+    /// <summary>Oldest weights version rollouts may use: 0, or on resume the oldest version the checkpoint kept.</summary>
+    public long OldestVersion { get; private set; }
+
+    /// <summary>Where the starting policy was read from (draft models and MTP heads are looked up beside it).</summary>
+    public string PolicyDirectory { get; private init; } = "";
 
     /// <param name="resumeFrom">Checkpoint directory to continue from (null = a fresh run in <paramref name="runDirectory"/>).</param>
     public static TrainingSetup Create(RunConfig config, string runDirectory, string? resumeFrom, torch.Device device, IProgress<string>? log)
@@ -59,12 +70,7 @@ public sealed class TrainingSetup : IDisposable
 
         var state = resumeFrom is null ? new TrainerState(0, 0, 0) : RunCheckpoint.ReadState(resumeFrom);
         var aligner = config.Speculation.Enabled && config.Speculation.Drafter == "eagle" ? EagleFor(config, policy, tokenizer, task, policyDir, log) : null;
-        var factory = new DrafterFactory(policy, tokenizer, null, config.Seed, policyDir);
-        // Drafters keep per-batch state, so each rollout worker gets its own; an EAGLE head is shared (read-only while drafting).
-        Func<IDrafter?> newDrafter = () => !config.Speculation.Enabled ? null
-            : aligner is not null ? new EagleDrafter(policy, aligner.Head)
-            : factory.Create(config.Speculation.Drafter);
-        var drafter = newDrafter();
+        var drafter = DrafterFor(config, policy, aligner?.Head, tokenizer, policyDir);
 
         // The KL anchor is the run's starting policy, also when resuming from a later checkpoint.
         var startingPolicy = config.Model.Checkpoint ?? Path.Combine(runDirectory, "warm-start");
@@ -80,8 +86,49 @@ public sealed class TrainingSetup : IDisposable
             }
         }
 
-        return new TrainingSetup(config, runDirectory, policy, tokenizer, task, drafter, aligner, learner, state) { NewDrafter = newDrafter };
+        var setup = new TrainingSetup(config, runDirectory, policy, tokenizer, task, drafter, aligner, learner, state) { PolicyDirectory = policyDir };
+        // An async run's next steps generate with versions older than the checkpoint's weights; it saved them beside it.
+        setup.OldestVersion = resumeFrom is null ? 0 : setup._weights.Restore(resumeFrom) ?? state.PolicyVersion;
+        return setup;
     }
+
+    /// <summary>The plain objects the pipeline's actors route to; <paramref name="log"/> gets checkpoint notices.</summary>
+    public PipelineParts Parts(IProgress<string>? log)
+    {
+        var aligning = Aligner is not null && Config.Drafter.Align;
+        _buffer = aligning ? new SupervisionBuffer(Config.Drafter.BufferRows) : null;
+        var capture = aligning ? new SupervisionOptions(Aligner!.Head.Config.FeatureLayers, Config.Drafter.TeacherTopK, Config.Drafter.BufferRows) : null;
+        var alignment = aligning
+            ? new DrafterAlignment(Aligner!, _buffer!, new AlignmentOptions(Config.Drafter.StepsPerUpdate, Config.Drafter.LearningRate, Config.Drafter.BatchRecords,
+                Config.Speculation.DraftTokens, MaxStaleness: Config.Drafter.MaxStaleness), Config.Seed)
+            : null;
+        _cursor = new PromptCursor(Task, Config.Seed, State.PromptsConsumed);
+        return new PipelineParts(Config, _cursor, version => _weights.Publish(version, Policy, Aligner?.Head), NewReplica,
+            new LogProbStage(Policy, Config.Trainer.MicroBatch, Tokenizer.Special.Pad, capture, _buffer), Learner, alignment,
+            new StepRecorder(Config, RunDirectory, Policy, Tokenizer, Learner, Aligner, _weights, Drafter?.Name ?? "none", log), OldestVersion);
+    }
+
+    /// <summary>A rollout worker's replica: a policy (and EAGLE head) of the same shape, filled from the weight store
+    /// before its first chunk, with its own drafter and generator.</summary>
+    private PolicyReplica NewReplica()
+    {
+        var policy = new PolicyModel(Policy.Config);
+        policy.to(Policy.Device);
+        policy.eval();
+        var head = Aligner is null ? null : new EagleHead(Policy.Config, Aligner.Head.Config).to(Policy.Device);
+        var rollout = Config.Rollout;
+        var generation = new GenerationOptions(rollout.MaxNewTokens, new SamplingParams(rollout.Temperature, rollout.TopK, rollout.TopP));
+        var speculation = new SpeculationOptions(Config.Speculation.DraftTokens, Config.Speculation.Adaptive);
+        return new PolicyReplica(_weights, policy, head, (p, h) =>
+            new RolloutGenerator(p, Tokenizer, Task, DrafterFor(Config, p, h, Tokenizer, PolicyDirectory), generation, speculation, rollout.GroupSize, rollout.BatchSize));
+    }
+
+    /// <summary>The configured drafter over <paramref name="policy"/> (null when speculation is off); drafters keep per-batch
+    /// state, so every generator gets its own.</summary>
+    private static IDrafter? DrafterFor(RunConfig config, PolicyModel policy, EagleHead? head, TextTokenizer tokenizer, string policyDir) =>
+        !config.Speculation.Enabled ? null
+        : head is not null ? new EagleDrafter(policy, head)
+        : new DrafterFactory(policy, tokenizer, null, config.Seed, policyDir).Create(config.Speculation.Drafter);
 
     public static Grpo.GrpoOptions Options(TrainerSection t) =>
         new(t.LearningRate, t.WarmupSteps, t.MinLrRatio, t.ClipLow, t.ClipHigh, t.KlBeta, t.ScaleRewardsByStd, t.MicroBatch, t.GradClip, t.WeightDecay);
@@ -90,6 +137,9 @@ public sealed class TrainingSetup : IDisposable
     {
         Learner.Dispose();
         Aligner?.Dispose();
+        _weights.Dispose();
+        _buffer?.Dispose();
+        _cursor?.Dispose();
     }
 
     private static string WarmStartInto(RunConfig config, string directory, torch.Device device, IProgress<string>? log)

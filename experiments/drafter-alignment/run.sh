@@ -5,10 +5,6 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../common.sh"
-
-work=$(mktemp -d)
-out="$here/results"
-rm -rf "$out" && mkdir -p "$out"
 rlspec sft --out "$work/policy" --steps 250 --threads 2 > "$out/sft.log" 2>&1
 for steps in 3 20; do
   rlspec experiment alignment --checkpoint "$work/policy" --out "$out/align-steps-$steps" --align-steps "$steps" --threads 2 \

@@ -6,11 +6,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../common.sh"
 
-work=$(mktemp -d)
-out="$here/results"
-rm -rf "$out" && mkdir -p "$out"
-rlspec sft --out "$work/policy" --threads 2 > "$out/sft.log" 2>&1
-rlspec train-eagle --policy "$work/policy" --steps 150 --threads 2 > "$out/train-eagle.log" 2>&1
+warm_policy_with_eagle "$work/policy"
 rlspec sweep configs/grpo-arithmetic.yaml --out "$work/sweep" \
   --set model.checkpoint="$work/policy" --set model.threads=2 --set trainer.steps=60 \
   --grid speculation.enabled=true,false --grid seed=1,2,3 2>&1 | tee "$out/sweep.log"

@@ -6,11 +6,9 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../common.sh"
 
-out="$here/results"
-mkdir -p "$out"
 policy=${1:-}
 if [ -z "$policy" ]; then
-  policy=$(mktemp -d)/policy
+  policy=$work/policy
   rlspec sft --out "$policy" --threads 2 > "$out/eagle-sft.log" 2>&1
 fi
 rlspec train-eagle --policy "$policy" --steps 300 --threads 2 --overwrite 2>&1 | tee "$out/eagle-train.log"

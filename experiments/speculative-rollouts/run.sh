@@ -5,9 +5,6 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../common.sh"
 
-work=$(mktemp -d)
-out="$here/results"
-mkdir -p "$out"
 rlspec sft --out "$work/policy" --threads 2                                     2>&1 | tee "$out/sft.log"
 rlspec train-drafter --policy "$work/policy" --layers 2 --steps 600 --threads 2 2>&1 | tee "$out/train-drafter.log"
 rlspec train-mtp --policy "$work/policy" --out "$work/policy-mtp" --heads 4 --steps 300 --threads 2 2>&1 | tee "$out/train-mtp.log"

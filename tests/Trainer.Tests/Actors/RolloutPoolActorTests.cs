@@ -15,6 +15,10 @@ public sealed class RolloutPoolActorTests : TestKit
     /// <summary>Two samples per prompt, deterministic in the seed; crashes on the chunks it is told to, once each.</summary>
     private sealed class FakeGenerator(HashSet<(ulong Seed, int Attempt)> crashes, Dictionary<ulong, int> attempts) : IRolloutChunkGenerator
     {
+        public List<long> Loaded { get; } = [];
+
+        public void Load(long version) => Loaded.Add(version);
+
         public RolloutBatch Generate(IReadOnlyList<TaskExample> prompts, long policyVersion, ulong seed)
         {
             lock (attempts)
@@ -39,6 +43,45 @@ public sealed class RolloutPoolActorTests : TestKit
     {
         var pool = Sys.ActorOf(RolloutPoolActor.Props(workers, () => new FakeGenerator(crashes, attempts)));
         return pool.Ask<StepRollouts>(new GenerateStep(3, 7, Prompts(10), 42), TimeSpan.FromSeconds(10)).Result;
+    }
+
+    [Fact]
+    public async Task A_chunk_that_keeps_crashing_fails_the_step_after_the_attempt_limit_instead_of_looping()
+    {
+        var seed = RolloutPoolActor.ChunkSeed(42, 0);
+        var pool = Sys.ActorOf(RolloutPoolActor.Props(2, () => new FakeGenerator([(seed, 1), (seed, 2), (seed, 3)], []), maxAttempts: 3));
+
+        var act = () => pool.Ask<StepRollouts>(new GenerateStep(0, 0, Prompts(4), 42), TimeSpan.FromSeconds(10));
+
+        await act.Should().ThrowAsync<InvalidOperationException>().WithMessage("*chunk 0 of step 1 failed 3 times*worker crashed mid-rollout*");
+    }
+
+    [Fact]
+    public async Task Sync_loads_the_version_into_every_worker_before_answering()
+    {
+        var generators = new List<FakeGenerator>();
+        var pool = Sys.ActorOf(RolloutPoolActor.Props(3, () =>
+        {
+            var g = new FakeGenerator([], []);
+            lock (generators)
+            {
+                generators.Add(g);
+            }
+
+            return g;
+        }));
+
+        var synced = await pool.Ask<WeightsSynced>(new SyncWeights(5), TimeSpan.FromSeconds(10));
+
+        synced.Version.Should().Be(5);
+        generators.Should().HaveCount(3).And.OnlyContain(g => g.Loaded.SequenceEqual(new long[] { 5 }));
+    }
+
+    [Fact]
+    public void One_worker_keeps_the_step_seed_so_it_samples_what_generating_in_one_piece_would()
+    {
+        RolloutPoolActor.ChunkSeed(42, 0).Should().Be(42);
+        RolloutPoolActor.ChunkSeed(42, 1).Should().NotBe(RolloutPoolActor.ChunkSeed(43, 0));
     }
 
     [Fact]

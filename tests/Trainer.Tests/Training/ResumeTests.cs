@@ -3,9 +3,12 @@ using RlSpec.Policy.Checkpoints;
 using RlSpec.Policy.Model;
 using RlSpec.Policy.Tasks;
 using RlSpec.Policy.Tokenization;
+using RlSpec.Trainer.Actors;
 using RlSpec.Trainer.Cli;
 using RlSpec.Trainer.Config;
+using RlSpec.Trainer.Pipeline;
 using RlSpec.Trainer.Runs;
+using RlSpec.Trainer.Training;
 using Xunit;
 
 namespace RlSpec.Trainer.Tests.Training;
@@ -63,6 +66,34 @@ public sealed class ResumeTests : IDisposable
     }
 
     [Fact]
+    public void An_async_run_killed_and_resumed_matches_the_uninterrupted_one_because_the_checkpoint_keeps_the_older_weights()
+    {
+        RunConfig Async(string name)
+        {
+            var c = Config(Path.Combine(_dir, name));
+            return c with { Pipeline = c.Pipeline with { Mode = "async", MaxStaleness = 1 } };
+        }
+
+        var straight = TrainCommand.Fresh(Async("async-straight"));
+        var interruptedDir = Path.Combine(_dir, "async-interrupted");
+        var kill = () => TrainCommand.Fresh(Async("async-interrupted"), step =>
+        {
+            if (step == 3)
+            {
+                throw new Killed();
+            }
+        });
+        kill.Should().Throw<Killed>();
+        Directory.GetDirectories(RunCheckpoint.Latest(interruptedDir)!, "weights-v*").Select(Path.GetFileName).Should().Equal(new[] { "weights-v1" },
+            "step 3 generates with version 1, older than the checkpoint's version 2");
+
+        TrainCommand.Resume(interruptedDir);
+
+        MetricsLog.Read(Path.Combine(interruptedDir, MetricsLog.FileName)).Select(Learning)
+            .Should().Equal(MetricsLog.Read(Path.Combine(straight.RunDirectory, MetricsLog.FileName)).Select(Learning));
+    }
+
+    [Fact]
     public void A_run_with_a_pool_of_two_rollout_workers_trains_on_every_prompt_of_every_step()
     {
         var config = Config(Path.Combine(_dir, "pool"));
@@ -74,6 +105,28 @@ public sealed class ResumeTests : IDisposable
         problem.Should().BeNull();
         records.GroupBy(r => r.Step).Should().HaveCount(2).And.OnlyContain(g => g.Count() == 3 * 2, "3 prompts × 2 samples per step, none lost or doubled");
         records.Should().OnlyContain(r => r.Drafter == "eagle" && r.ResponseTokens.Length > 0);
+        records.Should().OnlyContain(r => r.PolicyVersion == r.Step - 1, "sync mode: every rollout comes from the weights its step trains");
+    }
+
+    [Fact]
+    public void An_async_run_trains_on_rollouts_one_version_old_reproducibly_and_its_messages_survive_the_wire_format()
+    {
+        RunConfig Async(string name, bool serialize)
+        {
+            var c = Config(Path.Combine(_dir, name));
+            return c with { Pipeline = c.Pipeline with { Mode = "async", MaxStaleness = 1, SerializeMessages = serialize }, Trainer = c.Trainer with { Steps = 3 } };
+        }
+
+        var local = TrainCommand.Fresh(Async("async-local", serialize: false));
+        var wire = TrainCommand.Fresh(Async("async-wire", serialize: true));
+
+        var rows = MetricsLog.Read(Path.Combine(local.RunDirectory, MetricsLog.FileName));
+        rows.Select(r => r.Staleness).Should().Equal(0, 1, 1);
+        RolloutLog.Read(Path.Combine(local.RunDirectory, RolloutLog.FileName)).Records.Select(r => (r.Step, r.PolicyVersion)).Distinct()
+            .Should().Equal((1, 0L), (2, 0L), (3, 1L));
+        MetricsLog.Read(Path.Combine(wire.RunDirectory, MetricsLog.FileName)).Select(Learning).Should().Equal(rows.Select(Learning),
+            "versions are fixed by the schedule, not by timing, and serialized messages carry the same data");
+        rows[1].BehaviourKl.Should().NotBe(0, "step 2 trains version 1 on samples from version 0");
     }
 
     [Fact]
@@ -106,6 +159,37 @@ public sealed class ResumeTests : IDisposable
 
         act.Should().Throw<ArgumentException>().WithMessage("*already has files*");
         File.ReadAllText(Path.Combine(runDir, "metrics.csv")).Should().Be("keep me");
+    }
+
+    /// <summary>The built-in task whose example stream breaks after <paramref name="good"/> prompts, like a dataset reader hitting a bad row.</summary>
+    private sealed class BreakingTask(IVerifiableTask inner, int good) : IVerifiableTask
+    {
+        public string Name => inner.Name;
+
+        public string Alphabet => inner.Alphabet;
+
+        public IEnumerable<TaskExample> Examples(int seed) =>
+            inner.Examples(seed).Take(good).Concat(Enumerable.Range(0, 1).Select<int, TaskExample>(_ => throw new InvalidDataException("data.jsonl:7: bad row")));
+
+        public RewardResult Score(TaskExample example, string completion) => inner.Score(example, completion);
+    }
+
+    [Fact]
+    public void A_stage_that_fails_ends_the_run_with_its_error_and_keeps_the_steps_already_recorded()
+    {
+        var runDir = Path.Combine(_dir, "failing");
+        Directory.CreateDirectory(runDir);
+        var config = Config(runDir);
+        using var setup = TrainingSetup.Create(config, runDir, null, TorchSharp.torch.CPU, null);
+        var parts = setup.Parts(null) with { Cursor = new PromptCursor(new BreakingTask(setup.Task, good: 7), config.Seed, 0) };
+
+        var act = () => TrainingPipeline.Run(parts, setup.State);
+
+        act.Should().Throw<InvalidDataException>().WithMessage("data.jsonl:7: bad row");
+        // Prompts are loaded a step ahead, so step 3's failure can stop the run before step 1 or 2 is recorded; what was
+        // recorded stays whole.
+        var rows = MetricsLog.Read(Path.Combine(runDir, MetricsLog.FileName));
+        rows.Select(r => r.Step).Should().Equal(Enumerable.Range(1, rows.Count)).And.HaveCountLessThan(3);
     }
 
     private static (double, double, double, double, double) Learning(StepMetrics r) => (r.RewardMean, r.Loss, r.ResponseLength, r.AcceptanceLength, r.Entropy);

@@ -1,0 +1,33 @@
+using Akka.Actor;
+using RlSpec.Trainer.Pipeline;
+using RlSpec.Trainer.Runs;
+
+namespace RlSpec.Trainer.Actors;
+
+/// <summary>Runs a GRPO run as an actor system: starts the coordinator at <paramref name="start"/> and blocks until the last
+/// step is recorded or a stage fails (that exception is rethrown here).</summary>
+public static class TrainingPipeline
+{
+    public static IReadOnlyList<StepMetrics> Run(PipelineParts parts, TrainerState start, IProgress<StepMetrics>? progress = null,
+        Action<int>? afterStep = null)
+    {
+        if (start.PolicyVersion != start.Step)
+        {
+            throw new InvalidDataException($"trainer state at step {start.Step} has weights version {start.PolicyVersion}; versions count updates, one per step.");
+        }
+
+        var schedule = new StepSchedule(parts.Config.Pipeline.Staleness, parts.Config.Trainer.Steps, parts.OldestVersion);
+        var completion = new TaskCompletionSource<IReadOnlyList<StepMetrics>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var system = ActorSystem.Create("rlspec", PipelineHocon.Create(parts.Config.Pipeline.SerializeMessages));
+        try
+        {
+            system.ActorOf(CoordinatorActor.Props(parts, schedule, completion, progress, afterStep), "coordinator").Tell(new StartRun(start));
+            return completion.Task.GetAwaiter().GetResult();
+        }
+        finally
+        {
+            // A worker mid-chunk finishes that chunk before it stops; don't wait for it longer than a chunk could take.
+            system.Terminate().Wait(TimeSpan.FromSeconds(30));
+        }
+    }
+}

@@ -1,0 +1,95 @@
+using RlSpec.Drafter.Eagle;
+using RlSpec.Policy.Model;
+using RlSpec.Policy.Tokenization;
+using RlSpec.Trainer.Config;
+using RlSpec.Trainer.Grpo;
+using RlSpec.Trainer.Runs;
+using RlSpec.Trainer.Training;
+
+namespace RlSpec.Trainer.Pipeline;
+
+/// <summary>
+/// Writes a finished step into the run directory: its <c>metrics.csv</c> row, its rollout records, and every
+/// <c>logging.checkpoint_every</c> steps a checkpoint of the weights, both optimizers, the data cursor and the older
+/// weights versions an asynchronous run still generates with. Called only while no stage is changing the weights.
+/// </summary>
+public sealed class StepRecorder(RunConfig config, string runDirectory, PolicyModel policy, TextTokenizer tokenizer, GrpoLearner learner,
+    EagleTrainer? aligner, WeightStore weights, string drafterName, IProgress<string>? log)
+{
+    /// <param name="pendingFrom">Oldest weights version later steps generate with; held versions from it on go into a checkpoint.</param>
+    public StepMetrics Record(int step, long trainedVersion, RolloutBatch batch, RecomputedLogProbs logProbs, UpdateMetrics update, double drafterKl,
+        StageSeconds seconds, TrainerState state, long pendingFrom)
+    {
+        var row = Metrics(step + 1, trainedVersion, batch, logProbs, update, drafterKl, seconds);
+        MetricsLog.Append(Path.Combine(runDirectory, MetricsLog.FileName), row);
+        if (config.Logging.RolloutLog)
+        {
+            RolloutLog.Append(Path.Combine(runDirectory, RolloutLog.FileName), Records(row.Step, batch));
+        }
+
+        if (state.Step % config.Logging.CheckpointEvery == 0 || state.Step == config.Trainer.Steps)
+        {
+            RunCheckpoint.Save(runDirectory, state, policy, tokenizer, aligner?.Head, dir =>
+            {
+                learner.SaveOptimizer(Path.Combine(dir, RunCheckpoint.PolicyOptimizerFile));
+                aligner?.SaveOptimizer(Path.Combine(dir, RunCheckpoint.DrafterOptimizerFile));
+                weights.Save(pendingFrom, dir);
+            });
+            log?.Report($"checkpoint at step {state.Step}");
+        }
+
+        return row;
+    }
+
+    private static StepMetrics Metrics(int step, long version, RolloutBatch batch, RecomputedLogProbs logProbs, UpdateMetrics update, double drafterKl, StageSeconds s)
+    {
+        var rewards = batch.Rollouts.Select(r => r.Reward).ToList();
+        var mean = rewards.Average();
+        return new StepMetrics
+        {
+            Step = step,
+            PolicyVersion = version,
+            Staleness = version - batch.Rollouts.Min(r => r.PolicyVersion),
+            RewardMean = mean,
+            RewardStd = Math.Sqrt(rewards.Average(r => (r - mean) * (r - mean))),
+            Accuracy = batch.Reasons.Average(r => r is null ? 1.0 : 0.0),
+            ResponseLength = batch.Rollouts.Average(r => r.Completion.Count),
+            Loss = update.Loss,
+            Kl = update.Kl,
+            ApproxKl = update.ApproxKl,
+            BehaviourKl = logProbs.BehaviourKl,
+            Entropy = logProbs.Entropy,
+            ClipFraction = update.ClipFraction,
+            GradNorm = update.GradNorm,
+            LearningRate = update.LearningRate,
+            AcceptanceLength = batch.AcceptanceLength,
+            DrafterKl = drafterKl,
+            TokensPerSecond = batch.Emitted / Math.Max(batch.Seconds, 1e-9),
+            DataSeconds = s.Data,
+            PrepareSeconds = s.Prepare,
+            GenerationSeconds = s.Generation,
+            LogprobSeconds = s.Logprob,
+            TrainSeconds = s.Train,
+            AlignSeconds = s.Align,
+            StepSeconds = s.Step,
+        };
+    }
+
+    private IEnumerable<RolloutRecord> Records(int step, RolloutBatch batch) => batch.Rollouts.Select((r, i) => new RolloutRecord
+    {
+        Step = step,
+        PolicyVersion = r.PolicyVersion,
+        PromptId = r.PromptId,
+        PromptTokens = [.. r.Prompt],
+        ResponseTokens = [.. r.Completion],
+        PromptText = batch.Examples[i].Prompt,
+        ResponseText = batch.Texts[i],
+        LogProbs = [.. r.BehaviourLogProbs],
+        Reward = r.Reward,
+        RewardReason = batch.Reasons[i],
+        DraftCounts = batch.VerifySteps[i].Select(v => v.Proposed).ToArray(),
+        AcceptCounts = batch.VerifySteps[i].Select(v => v.Accepted).ToArray(),
+        Drafter = drafterName,
+        GenerationSeconds = batch.Seconds,
+    });
+}
