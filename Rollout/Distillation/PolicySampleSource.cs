@@ -12,7 +12,7 @@ namespace RlSpec.Rollout.Distillation;
 public sealed class PolicySampleSource(PolicyModel policy, TextTokenizer tokenizer, IVerifiableTask task, GenerationOptions options, int batchSize, int seed)
 {
     private readonly IEnumerator<TaskExample> _examples = task.Examples(seed).GetEnumerator();
-    private readonly TokenSampler _sampler = new((ulong)seed, policy.Device);
+    private readonly TokenSampler _sampler = new((ulong)seed);
 
     public DistillationBatch Next()
     {

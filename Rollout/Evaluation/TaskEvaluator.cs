@@ -17,7 +17,7 @@ public sealed class TaskEvaluator(PolicyModel model, TextTokenizer tokenizer)
     public EvaluationResult Evaluate(IVerifiableTask task, int count, int batchSize = 64, int maxNewTokens = 96, IProgress<int>? progress = null)
     {
         var generator = new AutoregressiveGenerator(model, tokenizer);
-        using var sampler = new TokenSampler(0, model.Device);
+        using var sampler = new TokenSampler(0);
         var options = new GenerationOptions(maxNewTokens, SamplingParams.Greedy);
         var examples = task.Examples(HeldOutSeed).Take(count).ToList();
         var samples = new List<(TaskExample, string, RewardResult)>();

@@ -41,7 +41,7 @@ public sealed class RolloutGenerator(PolicyModel policy, TextTokenizer tokenizer
         var clock = Stopwatch.StartNew();
         var examples = prompts.SelectMany(p => Enumerable.Repeat(p, groupSize)).ToList();
         var promptTokens = prompts.Select(p => PromptFormat.Prompt(tokenizer, p.Prompt)).SelectMany(t => Enumerable.Repeat(t, groupSize)).ToList();
-        using var sampler = new TokenSampler(seed, policy.Device);
+        using var sampler = new TokenSampler(seed);
         var sequences = new List<GeneratedSequence>();
         var verifySteps = new List<IReadOnlyList<VerifyStepCounts>>();
         var (emitted, rowSteps) = (0L, 0L);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using FluentAssertions;
 using RlSpec.Policy.Checkpoints;
 using RlSpec.Policy.Model;
@@ -63,6 +64,39 @@ public sealed class ResumeTests : IDisposable
         expected.Select(r => r.RewardMean).Should().NotBeEmpty();
         RolloutLog.Read(Path.Combine(interruptedDir, RolloutLog.FileName)).Records.Select(r => (r.Step, r.ResponseText))
             .Should().Equal(RolloutLog.Read(Path.Combine(straight.RunDirectory, RolloutLog.FileName)).Records.Select(r => (r.Step, r.ResponseText)));
+    }
+
+    [Fact]
+    public void A_training_process_killed_with_sigkill_mid_run_resumes_to_the_metrics_of_an_uninterrupted_run()
+    {
+        var killedDir = Path.Combine(_dir, "sigkill");
+        var config = Config(killedDir) with { Trainer = Config(killedDir).Trainer with { Steps = 12 } };
+        var yaml = Path.Combine(_dir, "sigkill.yaml");
+        File.WriteAllText(yaml, ConfigLoader.ToYaml(config));
+        var metrics = Path.Combine(killedDir, MetricsLog.FileName);
+        using var process = Process.Start(new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "rlspec.dll"), "train", yaml])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while ((!File.Exists(metrics) || File.ReadAllLines(metrics).Length < 4) && !process.HasExited && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(20);
+        }
+
+        process.HasExited.Should().BeFalse("the run must still be going when it is killed");
+        process.Kill(); // SIGKILL on Linux: no handler, no flush
+        process.WaitForExit();
+        MetricsLog.Read(metrics).Count.Should().BeInRange(3, 11);
+
+        TrainCommand.Resume(killedDir);
+
+        var straight = TrainCommand.Fresh(Config(Path.Combine(_dir, "sigkill-straight")) with { Trainer = config.Trainer });
+        MetricsLog.Read(metrics).Select(Learning).Should().Equal(MetricsLog.Read(Path.Combine(straight.RunDirectory, MetricsLog.FileName)).Select(Learning));
+        RolloutLog.Read(Path.Combine(killedDir, RolloutLog.FileName)).Problem.Should().BeNull("the torn tail, if any, was cut on resume");
     }
 
     [Fact]

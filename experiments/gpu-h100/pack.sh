@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Packs what the GPU run needs into DIR (default .devpack/, ignored by git): rlspec's managed assemblies and
+# libLibTorchSharp.so (no libtorch: the GPU machine's PyTorch provides a CUDA one), the .NET runtime, a warm-started
+# policy with its EAGLE head, and run.sh. About 45 MB; made on the CPU machine, run with `bash DIR/run.sh OUT`.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/../common.sh"
+pack=${1:-$root/.devpack}
+rm -rf "$pack" && mkdir -p "$pack/bin"
+bin="$root/Trainer/bin/Release/net10.0/linux-x64"
+cp "$bin"/*.dll "$bin/rlspec.runtimeconfig.json" "$bin/libLibTorchSharp.so" "$pack/bin/"
+dotnet_root=$(dirname "$(readlink -f "$(command -v dotnet)")")
+tar -C "$dotnet_root" -cJf "$pack/dotnet.tar.xz" dotnet host shared/Microsoft.NETCore.App
+warm_policy_with_eagle "$pack/policy"
+cp "$here/run.sh" "$pack/"
+du -sh "$pack"
