@@ -33,16 +33,19 @@ public sealed class CoordinatorActor : ReceiveActor
     private StepInFlight? _current;
     private double _lastStepEnd;
 
-    public CoordinatorActor(PipelineParts parts, StepSchedule schedule, TaskCompletionSource<IReadOnlyList<StepMetrics>> completion,
+    /// <param name="host">Runs the trainer-side stages' work, and in sync mode the rollout workers' too.</param>
+    public CoordinatorActor(PipelineParts parts, StepSchedule schedule, IComputeThread host, TaskCompletionSource<IReadOnlyList<StepMetrics>> completion,
         IProgress<StepMetrics>? progress, Action<int>? afterStep)
     {
         (_parts, _schedule, _completion, _progress, _afterStep) = (parts, schedule, completion, progress, afterStep);
-        _data = Context.ActorOf(Stages.DataLoader(parts.Cursor), "data-loader");
-        _weights = Context.ActorOf(Stages.WeightSync(parts.Publish), "weight-sync");
-        _pool = Context.ActorOf(RolloutPoolActor.Props(parts.Config.Pipeline.RolloutWorkers, parts.NewReplica), "rollout-pool");
-        _logProb = Context.ActorOf(Stages.LogProb(parts.LogProb), "logprob");
-        _learner = Context.ActorOf(Stages.Learner(parts.Learner, parts.Config.Rollout.GroupSize, parts.Config.Trainer.ScaleRewardsByStd), "learner");
-        _aligner = parts.Alignment is null ? null : Context.ActorOf(Stages.Aligner(parts.Alignment), "drafter-aligner");
+        _data = Context.ActorOf(Stages.DataLoader(host, parts.Cursor), "data-loader");
+        _weights = Context.ActorOf(Stages.WeightSync(host, parts.Publish), "weight-sync");
+        // Async generation must run beside the trainer side, so its workers compute on their own threads.
+        var rolloutCompute = parts.Config.Pipeline.Asynchronous ? InlineCompute.Instance : host;
+        _pool = Context.ActorOf(RolloutPoolActor.Props(parts.Config.Pipeline.RolloutWorkers, parts.NewReplica, rolloutCompute), "rollout-pool");
+        _logProb = Context.ActorOf(Stages.LogProb(host, parts.LogProb), "logprob");
+        _learner = Context.ActorOf(Stages.Learner(host, parts.Learner, parts.Config.Rollout.GroupSize, parts.Config.Trainer.ScaleRewardsByStd), "learner");
+        _aligner = parts.Alignment is null ? null : Context.ActorOf(Stages.Aligner(host, parts.Alignment), "drafter-aligner");
 
         On<StartRun>(Start);
         On<PromptsLoaded>(p =>
@@ -81,9 +84,9 @@ public sealed class CoordinatorActor : ReceiveActor
         Receive<Status.Failure>(f => Fail(f.Cause));
     }
 
-    public static Props Props(PipelineParts parts, StepSchedule schedule, TaskCompletionSource<IReadOnlyList<StepMetrics>> completion,
+    public static Props Props(PipelineParts parts, StepSchedule schedule, IComputeThread host, TaskCompletionSource<IReadOnlyList<StepMetrics>> completion,
         IProgress<StepMetrics>? progress, Action<int>? afterStep) =>
-        Akka.Actor.Props.Create(() => new CoordinatorActor(parts, schedule, completion, progress, afterStep));
+        Akka.Actor.Props.Create(() => new CoordinatorActor(parts, schedule, host, completion, progress, afterStep));
 
     /// <summary>A stage that throws ends the run: the error reaches the caller and the stage is stopped, not retried
     /// (rollout workers have their own restart-and-redispatch supervision inside the pool).</summary>

@@ -6,9 +6,10 @@ namespace RlSpec.Trainer.Actors;
 public static class PipelineHocon
 {
     /// <summary>
-    /// Stage actors and rollout workers block for whole forward/backward passes, so each gets a thread of its own
-    /// (pinned dispatcher) instead of starving the shared pool the coordinator runs on. Pipeline messages serialize with
-    /// MessagePack; <paramref name="serializeMessages"/> forces that for local sends too (tests).
+    /// Rollout workers of the async pipeline block for whole chunks on their own threads (pinned dispatcher), so they
+    /// cannot starve the shared pool the other actors use; everything else hands its tensor work to the
+    /// <see cref="HostThread"/>. Pipeline messages serialize with MessagePack; <paramref name="serializeMessages"/>
+    /// forces that for local sends too (tests).
     /// </summary>
     public static Akka.Configuration.Config Create(bool serializeMessages = false) => ConfigurationFactory.ParseString($$"""
         akka {
@@ -21,11 +22,10 @@ public static class PipelineHocon
             serializers.msgpack = "{{typeof(MessagePackMessageSerializer).AssemblyQualifiedName}}"
             serialization-bindings { "{{typeof(IPipelineMessage).AssemblyQualifiedName}}" = msgpack }
             deployment {
-              "/coordinator/*" { dispatcher = rlspec-compute }
-              "/coordinator/rollout-pool/*" { dispatcher = rlspec-compute }
+              "/coordinator/rollout-pool/*" { dispatcher = rlspec-rollout }
             }
           }
         }
-        rlspec-compute { type = PinnedDispatcher }
+        rlspec-rollout { type = PinnedDispatcher }
         """);
 }

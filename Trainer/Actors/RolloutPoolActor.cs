@@ -22,10 +22,10 @@ public sealed class RolloutPoolActor : ReceiveActor
     private int _redispatched;
     private (SyncWeights Request, IActorRef Requester, int Pending, Stopwatch Clock)? _sync;
 
-    public RolloutPoolActor(int workers, Func<IRolloutChunkGenerator> createGenerator, int maxAttempts)
+    public RolloutPoolActor(int workers, Func<IRolloutChunkGenerator> createGenerator, IComputeThread compute, int maxAttempts)
     {
         _maxAttempts = maxAttempts;
-        _workers = Enumerable.Range(0, workers).Select(i => Context.ActorOf(RolloutWorkerActor.Props(createGenerator), $"rollout-worker-{i}")).ToArray();
+        _workers = Enumerable.Range(0, workers).Select(i => Context.ActorOf(RolloutWorkerActor.Props(createGenerator, compute), $"rollout-worker-{i}")).ToArray();
         Receive<GenerateStep>(Start);
         Receive<RolloutChunkDone>(Done);
         Receive<RedispatchWork>(Redispatch);
@@ -34,8 +34,9 @@ public sealed class RolloutPoolActor : ReceiveActor
         Receive<Status.Failure>(failure => (_sync?.Requester ?? _requester)?.Tell(failure));
     }
 
-    public static Props Props(int workers, Func<IRolloutChunkGenerator> createGenerator, int maxAttempts = 3) =>
-        Akka.Actor.Props.Create(() => new RolloutPoolActor(workers, createGenerator, maxAttempts));
+    /// <param name="compute">Where the workers' tensor work runs (null = each on its own thread).</param>
+    public static Props Props(int workers, Func<IRolloutChunkGenerator> createGenerator, IComputeThread? compute = null, int maxAttempts = 3) =>
+        Akka.Actor.Props.Create(() => new RolloutPoolActor(workers, createGenerator, compute ?? InlineCompute.Instance, maxAttempts));
 
     /// <summary>Restart a failed worker (its replica is rebuilt); the failed chunk comes back via <see cref="RedispatchWork"/>.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Restart);

@@ -4,8 +4,9 @@ using RlSpec.Trainer.Runs;
 
 namespace RlSpec.Trainer.Actors;
 
-/// <summary>Runs a GRPO run as an actor system: starts the coordinator at <paramref name="start"/> and blocks until the last
-/// step is recorded or a stage fails (that exception is rethrown here).</summary>
+/// <summary>Runs a GRPO run as an actor system: starts the coordinator at <paramref name="start"/>, then runs the stages' tensor
+/// work on this thread (<see cref="HostThread"/>) until the last step is recorded or a stage fails (that exception is
+/// rethrown here).</summary>
 public static class TrainingPipeline
 {
     public static IReadOnlyList<StepMetrics> Run(PipelineParts parts, TrainerState start, IProgress<StepMetrics>? progress = null,
@@ -18,11 +19,12 @@ public static class TrainingPipeline
 
         var schedule = new StepSchedule(parts.Config.Pipeline.Staleness, parts.Config.Trainer.Steps, parts.OldestVersion);
         var completion = new TaskCompletionSource<IReadOnlyList<StepMetrics>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var host = new HostThread();
         var system = ActorSystem.Create("rlspec", PipelineHocon.Create(parts.Config.Pipeline.SerializeMessages));
         try
         {
-            system.ActorOf(CoordinatorActor.Props(parts, schedule, completion, progress, afterStep), "coordinator").Tell(new StartRun(start));
-            return completion.Task.GetAwaiter().GetResult();
+            system.ActorOf(CoordinatorActor.Props(parts, schedule, host, completion, progress, afterStep), "coordinator").Tell(new StartRun(start));
+            return host.Pump(completion.Task);
         }
         finally
         {
