@@ -82,8 +82,21 @@ public sealed class DraftModelDrafter(PolicyModel draft, int padId) : IDrafter
         }
     }
 
+    /// <summary>Feeds the prompts but their last token into these rows of the draft model's cache, so proposals only catch up on a few tokens.</summary>
+    public void Prefill(int firstRow, IReadOnlyList<IReadOnlyList<int>> prompts)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var heads = prompts.Select(p => (IReadOnlyList<int>)p.Take(p.Count - 1).ToList()).ToList();
+        if (heads.Any(h => h.Count > 0))
+        {
+            var (ids, counts) = PaddedBatch.Build(heads, padId, draft.Device);
+            draft.Forward(ids, Cache().Slice(firstRow, prompts.Count), counts);
+        }
+    }
+
     /// <summary>The copy starts from whatever the source row had fed; the next proposal feeds the rest.</summary>
-    public void CopyRow(int from, int to) => Cache().CopyRow(from, to);
+    public void CopyRows(IReadOnlyList<int> from, IReadOnlyList<int> to) => Cache().CopyRows(from, to);
 
     public void ResetRow(int row) => Cache().Rollback(row, 0);
 

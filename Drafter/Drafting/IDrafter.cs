@@ -4,7 +4,7 @@ namespace RlSpec.Drafter.Drafting;
 
 /// <summary>
 /// Proposes draft tokens for the rows of a continuous batch. Lifecycle per generation call: <see cref="Begin"/> (how
-/// many rows its state must hold) → repeated <see cref="Propose"/> / <see cref="Commit"/>, with <see cref="CopyRow"/>
+/// many rows its state must hold) → repeated <see cref="Propose"/> / <see cref="Commit"/>, with <see cref="CopyRows"/>
 /// whenever the engine moves a sequence between rows (a prompt's prefill copied to its samples, a finished row's slot
 /// refilled) → <see cref="End"/>. The live sequences always occupy rows 0..n−1. A proposal carries the distribution q
 /// each token was drawn from: the verifier's exactness depends on q being the true one (one-hot for deterministic
@@ -29,8 +29,16 @@ public interface IDrafter
     /// <summary>How many of its last proposals each live row accepted, so stateful drafters can roll back.</summary>
     void Commit(IReadOnlyList<int> accepted);
 
-    /// <summary>Row <paramref name="to"/> continues from row <paramref name="from"/>'s state (the source row stays valid).</summary>
-    void CopyRow(int from, int to);
+    /// <summary>
+    /// Rows <paramref name="firstRow"/> .. firstRow+m−1 start sequences with these prompts, whose tokens but the last the
+    /// policy has just prefilled; a drafter with its own context catches up here, once per prompt, rather than at its
+    /// first proposal.
+    /// </summary>
+    void Prefill(int firstRow, IReadOnlyList<IReadOnlyList<int>> prompts);
+
+    /// <summary>Row <paramref name="to"/>[i] continues from row <paramref name="from"/>[i]'s state (sources are read before
+    /// any row is written, and stay valid).</summary>
+    void CopyRows(IReadOnlyList<int> from, IReadOnlyList<int> to);
 
     /// <summary>Row <paramref name="row"/> starts a new sequence: forget everything it held.</summary>
     void ResetRow(int row);

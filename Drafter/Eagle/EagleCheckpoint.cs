@@ -9,22 +9,22 @@ using static TorchSharp.torch;
 namespace RlSpec.Drafter.Eagle;
 
 /// <summary>
-/// An EAGLE head saved beside its policy, in <c>&lt;policy dir&gt;/eagle/</c>: <c>model.safetensors</c> with the
-/// head's own tensors only (embedding and LM head stay the policy's) and <c>eagle_config.json</c> recording the
-/// policy shape and version it was aligned to, so a head never silently pairs with a different policy.
+/// An EAGLE (or chunk) head saved beside its policy, in <c>&lt;policy dir&gt;/eagle/</c> (or <c>chunk/</c>, so both can
+/// sit beside one policy): <c>model.safetensors</c> with the head's own tensors only (embedding and LM head stay the
+/// policy's) and <c>eagle_config.json</c> recording the policy shape and version it was aligned to, so a head never
+/// silently pairs with a different policy.
 /// </summary>
 public static class EagleCheckpoint
 {
-    public const string SubDirectory = "eagle";
     public const string ConfigFile = "eagle_config.json";
 
-    public static string PathFor(string policyDirectory) => Path.Combine(policyDirectory, SubDirectory);
+    public static string PathFor(string policyDirectory, bool chunk = false) => Path.Combine(policyDirectory, chunk ? "chunk" : "eagle");
 
-    public static bool Exists(string policyDirectory) => File.Exists(Path.Combine(PathFor(policyDirectory), ConfigFile));
+    public static bool Exists(string policyDirectory, bool chunk = false) => File.Exists(Path.Combine(PathFor(policyDirectory, chunk), ConfigFile));
 
     public static void Save(string policyDirectory, EagleHead head, PolicyConfig policy, long policyVersion)
     {
-        var dir = PathFor(policyDirectory);
+        var dir = PathFor(policyDirectory, head.Config.Chunk);
         Directory.CreateDirectory(dir);
         SafeTensorsWriter.Write(Path.Combine(dir, PolicyCheckpoint.WeightsFile), head.state_dict(),
             new Dictionary<string, string> { ["policy_version"] = policyVersion.ToString(CultureInfo.InvariantCulture) });
@@ -32,6 +32,7 @@ public static class EagleCheckpoint
         {
             ["feature_layers"] = new JsonArray(head.Config.FeatureLayers.Select(l => (JsonNode)l).ToArray()),
             ["max_chain"] = head.Config.MaxChain,
+            ["chunk"] = head.Config.Chunk,
             ["hidden_size"] = policy.HiddenSize,
             ["vocab_size"] = policy.VocabSize,
             ["num_layers"] = policy.NumLayers,
@@ -41,13 +42,13 @@ public static class EagleCheckpoint
     }
 
     /// <returns>The head on the policy's device and the policy version it was saved at.</returns>
-    public static (EagleHead Head, long PolicyVersion) Load(string policyDirectory, PolicyModel policy)
+    public static (EagleHead Head, long PolicyVersion) Load(string policyDirectory, PolicyModel policy, bool chunk = false)
     {
-        var dir = PathFor(policyDirectory);
+        var dir = PathFor(policyDirectory, chunk);
         var configPath = Path.Combine(dir, ConfigFile);
         if (!File.Exists(configPath))
         {
-            throw new CheckpointFormatException($"{configPath}: no EAGLE head saved beside this policy (train one with `rlspec train-eagle`).");
+            throw new CheckpointFormatException($"{configPath}: no {(chunk ? "chunk" : "EAGLE")} head saved beside this policy (train one with `rlspec {(chunk ? "train-chunk" : "train-eagle")}`).");
         }
 
         JsonNode json;
@@ -71,7 +72,7 @@ public static class EagleCheckpoint
 
         var layers = (json["feature_layers"] as JsonArray)?.Select(n => n!.GetValue<int>()).ToArray()
             ?? throw new CheckpointFormatException($"{configPath}: missing array 'feature_layers'.");
-        var head = new EagleHead(policy.Config, new EagleConfig(layers, Int("max_chain")));
+        var head = new EagleHead(policy.Config, new EagleConfig(layers, Int("max_chain"), json["chunk"]?.GetValue<bool>() ?? false));
         ModuleWeights.Load(head, SafeTensorsReader.Read(Path.Combine(dir, PolicyCheckpoint.WeightsFile)), dir);
         head.to(policy.Device);
         head.eval();

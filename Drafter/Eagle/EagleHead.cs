@@ -19,6 +19,7 @@ public sealed class EagleHead : nn.Module
     private readonly RmsNorm input_layernorm;
     private readonly Linear input_proj;
     private readonly CausalBlock block;
+    private readonly Parameter? chunk_embed;   // [MaxChain, hidden]: the chunk drafter's placeholder inputs
 #pragma warning restore IDE1006
 
     public EagleHead(PolicyConfig policy, EagleConfig config) : base(nameof(EagleHead))
@@ -30,6 +31,7 @@ public sealed class EagleHead : nn.Module
         input_layernorm = new RmsNorm(hidden, policy.RmsNormEps);
         input_proj = nn.Linear(2 * hidden, hidden, hasBias: false);
         block = new CausalBlock(policy, policy.MaxPositions + config.MaxChain);
+        chunk_embed = config.Chunk ? nn.Parameter(randn(config.MaxChain, hidden) * 0.02) : null;
         RegisterComponents();
     }
 
@@ -49,9 +51,29 @@ public sealed class EagleHead : nn.Module
     public Tensor Extend(Tensor inputs, KvCache cache, IReadOnlyList<int>? validCounts = null) => block.Forward(inputs, cache, validCounts);
 
     /// <summary>
+    /// Chunk drafting: logits [n, k, V] for the k tokens after each row's pending one, from one forward. Position 0 is
+    /// the head's output at the newest committed pair (<paramref name="state"/> [n, hidden], as EAGLE's first draft);
+    /// positions 1..k−1 are learned placeholders appended after the committed pairs in <paramref name="cache"/> (the caller
+    /// rolls them back), each attending to the context and to the placeholders before it, never to drafted tokens, so
+    /// each position's distribution is the same whatever was drafted before it.
+    /// </summary>
+    public Tensor DraftChunk(PolicyModel policy, Tensor state, KvCache cache, int k)
+    {
+        var first = policy.HeadLogits(state).unsqueeze(1);                                              // [n, 1, V]
+        if (k == 1)
+        {
+            return first;
+        }
+
+        var placeholders = Placeholders(k - 1).unsqueeze(0).expand(state.shape[0], k - 1, -1);          // [n, k−1, H]
+        return cat([first, policy.HeadLogits(block.Forward(placeholders, cache))], 1);
+    }
+
+    /// <summary>
     /// Training-time test over whole sequences: chain c starts after row c and step j (0-based) predicts the token
     /// j+2 after row c. Step j's queries see the policy-feature pairs up to row c and chain c's own earlier steps,
-    /// exactly what drafting at that point sees, at the same positions.
+    /// exactly what drafting at that point sees, at the same positions. EAGLE feeds each step the previous step's output
+    /// and the real token, so it unrolls one forward per step; the chunk head feeds placeholders, so one forward does all.
     /// </summary>
     /// <param name="features">Fused-layer features [N, T, layers × hidden].</param>
     /// <param name="tokensAfter">tokensAfter(i) is the token i+1 places after each row [N, T].</param>
@@ -60,6 +82,14 @@ public sealed class EagleHead : nn.Module
     {
         var (batch, time) = (features.shape[0], features.shape[1]);
         var segments = new List<Tensor> { ContextInputs(policy, features, tokensAfter(0)) };          // [N, T, H] each
+        if (Config.Chunk)
+        {
+            segments.AddRange(Enumerable.Range(0, depth - 1).Select(j => Placeholders(depth - 1)[j].view(1, 1, -1).expand(batch, time, -1)));
+            var (positions, mask) = ChainLayout(depth, time, features.device);
+            var output = block.Forward(cat(segments, 1), positions.unsqueeze(0).expand(batch, -1), mask);
+            return Enumerable.Range(0, depth).Select(j => policy.HeadLogits(output.narrow(1, j * time, time))).ToList();
+        }
+
         var logits = new List<Tensor>();
         for (var j = 0; j < depth; j++)
         {
@@ -74,6 +104,9 @@ public sealed class EagleHead : nn.Module
 
         return logits;
     }
+
+    private Tensor Placeholders(int count) =>
+        (chunk_embed ?? throw new InvalidOperationException("this head drafts sequentially (EagleConfig.Chunk is false)")).narrow(0, 0, count);
 
     /// <summary>
     /// Positions and mask for <paramref name="segments"/> stacked copies of T rows: element (i, r) is chain r's step i

@@ -69,12 +69,23 @@ public sealed class MtpDrafter(PolicyModel policy) : IHiddenStateDrafter
     {
     }
 
-    public void CopyRow(int from, int to)
+    public void CopyRows(IReadOnlyList<int> from, IReadOnlyList<int> to)
     {
         var hidden = Hidden();
         using var noGrad = no_grad();
-        hidden[to].copy_(hidden[from]);
-        _valid[to] = _valid[from];
+        using var scope = NewDisposeScope();
+        var (source, target) = (tensor(from.Select(r => (long)r).ToArray(), device: hidden.device), tensor(to.Select(r => (long)r).ToArray(), device: hidden.device));
+        hidden.index_copy_(0, target, hidden.index_select(0, source));
+        var valid = from.Select(r => _valid[r]).ToArray();
+        for (var i = 0; i < to.Count; i++)
+        {
+            _valid[to[i]] = valid[i];
+        }
+    }
+
+    /// <summary>Nothing to do: the prompt reaches this drafter through the prefill's hidden states or its context.</summary>
+    public void Prefill(int firstRow, IReadOnlyList<IReadOnlyList<int>> prompts)
+    {
     }
 
     public void ResetRow(int row) => _valid[row] = false;

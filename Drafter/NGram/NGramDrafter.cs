@@ -78,7 +78,12 @@ public sealed class NGramDrafter(int minN = 1, int maxN = 3, Device? device = nu
     {
     }
 
-    public void CopyRow(int from, int to)
+    public void CopyRows(IReadOnlyList<int> from, IReadOnlyList<int> to)
+    {
+    }
+
+    /// <summary>Nothing to do: the prompt reaches this drafter through the prefill's hidden states or its context.</summary>
+    public void Prefill(int firstRow, IReadOnlyList<IReadOnlyList<int>> prompts)
     {
     }
 

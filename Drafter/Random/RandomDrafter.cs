@@ -34,7 +34,12 @@ public sealed class RandomDrafter(int vocabSize, Device? device = null) : IDraft
     {
     }
 
-    public void CopyRow(int from, int to)
+    public void CopyRows(IReadOnlyList<int> from, IReadOnlyList<int> to)
+    {
+    }
+
+    /// <summary>Nothing to do: the prompt reaches this drafter through the prefill's hidden states or its context.</summary>
+    public void Prefill(int firstRow, IReadOnlyList<IReadOnlyList<int>> prompts)
     {
     }
 

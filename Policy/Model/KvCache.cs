@@ -8,7 +8,7 @@ namespace RlSpec.Policy.Model;
 /// Slot j of row b holds position j: sequences are never left-padded, so ragged sequences simply have different
 /// <see cref="Lengths"/>. Rolling back is moving a length down; slots past a length are masked out by the attention
 /// and overwritten by the next write. A continuous-batching engine keeps its live rows first and runs the forward on
-/// a <see cref="Slice"/> of them (a view: no copy); <see cref="CopyRow"/> moves a sequence between rows.
+/// a <see cref="Slice"/> of them (a view: no copy); <see cref="CopyRows"/> moves sequences between rows.
 /// </summary>
 public sealed class KvCache : IDisposable
 {
@@ -52,29 +52,42 @@ public sealed class KvCache : IDisposable
         return new KvCache(_keys, _values, _lengths, _start + start, count, Capacity, owner: false);
     }
 
-    /// <summary>Copies row <paramref name="from"/>'s valid positions and length into row <paramref name="to"/>.</summary>
-    public void CopyRow(int from, int to)
+    /// <summary>
+    /// Row <paramref name="to"/>[i] becomes a copy of row <paramref name="from"/>[i] (positions and length), all at once:
+    /// one gather and one scatter per buffer whatever the number of rows. Sources are read before any row is written.
+    /// </summary>
+    public void CopyRows(IReadOnlyList<int> from, IReadOnlyList<int> to)
     {
-        CheckRow(from);
-        CheckRow(to);
-        if (from == to)
+        if (from.Count != to.Count)
+        {
+            throw new ArgumentException($"{from.Count} source rows for {to.Count} destination rows.");
+        }
+
+        foreach (var row in from.Concat(to))
+        {
+            CheckRow(row);
+        }
+
+        if (from.Count == 0)
         {
             return;
         }
 
-        var length = _lengths[_start + from];
         using (var scope = NewDisposeScope())
         {
+            var device = _keys[0].device;
+            var (source, target) = (tensor(from.Select(r => (long)(_start + r)).ToArray(), device: device), tensor(to.Select(r => (long)(_start + r)).ToArray(), device: device));
             foreach (var buffer in _keys.Concat(_values))
             {
-                if (length > 0)
-                {
-                    buffer.select(0, _start + to).narrow(1, 0, length).copy_(buffer.select(0, _start + from).narrow(1, 0, length));
-                }
+                buffer.index_copy_(0, target, buffer.index_select(0, source));
             }
         }
 
-        _lengths[_start + to] = length;
+        var lengths = from.Select(r => _lengths[_start + r]).ToArray();
+        for (var i = 0; i < to.Count; i++)
+        {
+            _lengths[_start + to[i]] = lengths[i];
+        }
     }
 
     /// <summary>
@@ -153,7 +166,8 @@ public sealed class KvCache : IDisposable
 
     private static Tensor[] AllocateLayers(PolicyConfig config, int batchSize, int capacity, Device device) =>
         Enumerable.Range(0, config.NumLayers)
-            .Select(_ => zeros([batchSize, config.NumKvHeads, capacity + 1, config.HeadDim], device: device))   // + the padding sink
+            // + the padding sink; the cache owns its buffers (it is disposed explicitly), so no dispose scope may take them.
+            .Select(_ => zeros([batchSize, config.NumKvHeads, capacity + 1, config.HeadDim], device: device).DetachFromDisposeScope())
             .ToArray();
 
     public void Dispose()

@@ -4,7 +4,8 @@ namespace RlSpec.Rollout.Benchmarks;
 /// One drafter at one batch size. Ratios are measured in the same run: <c>verify_cost_ratio</c> = (k+1)-token
 /// verify forward / 1-token decode forward; <c>draft_cost_ratio</c> = drafter time per step / decode forward;
 /// <c>bound_speedup</c> = what <see cref="Speculative.SpeculationCostModel"/> predicts from the measured acceptance
-/// rate and those two ratios (it leaves out sampling and bookkeeping, so it is an upper bound).
+/// rate and those two ratios (it leaves out sampling and bookkeeping, so it is an upper bound). <c>live_mean</c> is the
+/// mean number of rows a step ran on (below the slot count while the batch drains at the end of a run).
 /// </summary>
 public sealed record GenerationBenchmarkRow(
     string Drafter,
@@ -21,4 +22,5 @@ public sealed record GenerationBenchmarkRow(
     double DraftShare,
     double VerifyShare,
     double SamplingShare,
-    double BookkeepingShare);
+    double BookkeepingShare,
+    double LiveMean);

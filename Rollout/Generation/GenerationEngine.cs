@@ -16,12 +16,13 @@ namespace RlSpec.Rollout.Generation;
 /// on (seed, sequence id) alone, not on the slot count or on which sequences shared its batch. The speculation
 /// controller and drafter outlive calls (RL generates batch after batch); drafter state is per call.
 /// </summary>
-public sealed class GenerationEngine(PolicyModel model, TextTokenizer tokenizer, IDrafter? drafter = null)
+public sealed class GenerationEngine(PolicyModel model, TextTokenizer tokenizer, IDrafter? drafter = null) : IDisposable
 {
     /// <summary>Parking rows prompts are prefilled into (a round prefills at most this many prompts at once).</summary>
     public const int MaxParkingRows = 16;
 
     private LiveBatchController? _controller;
+    private KvCache? _cache;
 
     public PolicyModel Model => model;
 
@@ -66,12 +67,12 @@ public sealed class GenerationEngine(PolicyModel model, TextTokenizer tokenizer,
         }
 
         var controller = drafter is null ? null : Controller(speculation);
-        var scheduler = new SlotScheduler(requests.Select(r => r.Samples).ToList(), slots, Math.Min(Math.Min(slots, MaxParkingRows), requests.Count));
+        var scheduler = new SlotScheduler(requests.Select(r => r.Samples).ToList(), slots, Math.Min(slots, MaxParkingRows));
         // Draft positions a row may not use near the limit are padding, which the cache writes to its sink slot.
         var capacity = model.Config.MaxPositions;
+        var cache = Cache(scheduler.Rows, capacity);
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        using var cache = model.NewCache(scheduler.Rows, capacity);
         drafter?.Begin(scheduler.Rows, sampling, capacity);
         Recorder?.Begin();
         try
@@ -86,7 +87,34 @@ public sealed class GenerationEngine(PolicyModel model, TextTokenizer tokenizer,
         }
     }
 
+    /// <summary>
+    /// The policy's KV cache, reused from call to call while its shape fits (RL generates batch after batch, and a
+    /// fresh one means allocating and zeroing every layer's buffers): stale slots are harmless, since every row starts
+    /// at length 0 and positions past a length are never read.
+    /// </summary>
+    private KvCache Cache(int rows, int capacity)
+    {
+        if (_cache is null || _cache.BatchSize != rows || _cache.Capacity != capacity)
+        {
+            _cache?.Dispose();
+            _cache = model.NewCache(rows, capacity);
+        }
+
+        for (var row = 0; row < rows; row++)
+        {
+            _cache.Rollback(row, 0);
+        }
+
+        return _cache;
+    }
+
     /// <summary>Layers the drafter and the recorder read from every forward (null = none).</summary>
     internal IReadOnlyCollection<int>? CaptureLayers =>
         ((drafter as IHiddenStateDrafter)?.CaptureLayers ?? []).Union(Recorder?.Options.Layers ?? []).ToArray() is { Length: > 0 } layers ? layers : null;
+
+    public void Dispose()
+    {
+        _cache?.Dispose();
+        _cache = null;
+    }
 }

@@ -54,9 +54,9 @@ internal sealed class GenerationRun(GenerationEngine engine, IReadOnlyList<Gener
         while (scheduler.NextRound() is { } round)
         {
             Prefill(round.Prefills);
+            CopyRows([.. round.Admissions.Select(a => a.SourceRow)], [.. round.Admissions.Select(a => a.Slot)]);
             foreach (var admission in round.Admissions)
             {
-                CopyRow(admission.SourceRow, admission.Slot);
                 var prompt = requests[admission.Request].Prompt;
                 var budget = Math.Min(options.MaxNewTokens, _model.Config.MaxPositions - prompt.Count);
                 _live.Add(new LiveSequence(admission.Sequence, prompt, budget, _parked.GetValueOrDefault(admission.SourceRow) ?? []));
@@ -64,7 +64,7 @@ internal sealed class GenerationRun(GenerationEngine engine, IReadOnlyList<Gener
 
             if (round.HeldMove is var (from, to))
             {
-                CopyRow(from, to);
+                CopyRows([from], [to]);
                 _parked[to] = _parked[from];
             }
         }
@@ -95,6 +95,7 @@ internal sealed class GenerationRun(GenerationEngine engine, IReadOnlyList<Gener
             return;
         }
 
+        _drafter?.Prefill(first, prompts);
         var (ids, lengths) = PaddedBatch.Build(heads, engine.Tokenizer.Special.Pad, _model.Device);
         var output = _model.Forward(ids, cache.Slice(first, prefills.Count), lengths, engine.CaptureLayers);
         // Prompt position i is followed by prompt token i+1; the last head position's output is the pending token.
@@ -156,8 +157,11 @@ internal sealed class GenerationRun(GenerationEngine engine, IReadOnlyList<Gener
             }
         }
 
-        // Fed column i of a row is followed by its emitted token i, so the committed columns are the emitted count.
+        // Fed column i of a row is followed by its emitted token i, so the committed columns are the emitted count. A
+        // hidden-state drafter's reading of them is drafting work, timed as such.
+        var observeStart = clock.Elapsed.TotalSeconds;
         ShareHidden(output, 0, emitted, _live.Select((s, b) => (IReadOnlyList<int>)s.Context.TakeLast(emitted[b]).ToList()).ToList());
+        draftSeconds += clock.Elapsed.TotalSeconds - observeStart;
         if (_recorder?.Observe(output) is { } forward)
         {
             for (var b = 0; b < live; b++)
@@ -194,19 +198,23 @@ internal sealed class GenerationRun(GenerationEngine engine, IReadOnlyList<Gener
             _recorder?.Complete(sequence.Prompt, sequence.Context, sequence.Supervision);
         }
 
-        foreach (var (from, to) in scheduler.Release(finished))
+        var moves = scheduler.Release(finished);
+        CopyRows([.. moves.Select(m => m.From)], [.. moves.Select(m => m.To)]);
+        foreach (var (from, to) in moves)
         {
-            CopyRow(from, to);
             _live[to] = _live[from];
         }
 
         _live.RemoveRange(_live.Count - finished.Count, finished.Count);
     }
 
-    private void CopyRow(int from, int to)
+    private void CopyRows(IReadOnlyList<int> from, IReadOnlyList<int> to)
     {
-        cache.CopyRow(from, to);
-        _drafter?.CopyRow(from, to);
+        if (from.Count > 0)
+        {
+            cache.CopyRows(from, to);
+            _drafter?.CopyRows(from, to);
+        }
     }
 
     /// <summary>Hands a hidden-state drafter a forward's states and what each of its rows committed.</summary>

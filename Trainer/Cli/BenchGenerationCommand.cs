@@ -18,7 +18,7 @@ public static class BenchGenerationCommand
     {
         var checkpoint = CommonOptions.Checkpoint(required: true);
         var draftCheckpoint = new Option<string?>("--drafter-checkpoint") { Description = "Trained draft model (without it the draft-model rows are skipped)" };
-        var drafters = new Option<string>("--drafter") { Description = "Comma list of drafters (draft-model and eagle rows need trained ones: --drafter-checkpoint, <checkpoint>/eagle)", DefaultValueFactory = _ => "ngram,draft-model,eagle" };
+        var drafters = new Option<string>("--drafter") { Description = "Comma list of drafters (draft-model, eagle and chunk rows need trained ones: --drafter-checkpoint, <checkpoint>/eagle, <checkpoint>/chunk)", DefaultValueFactory = _ => "ngram,draft-model,eagle,chunk" };
         var batches = new Option<string>("--batch") { Description = "Comma list of batch sizes (the last is the RL group batch)", DefaultValueFactory = _ => "1,8,64" };
         var draftTokens = new Option<int>("--draft-tokens") { Description = "k", DefaultValueFactory = _ => 4 };
         var adaptive = new Option<string>("--adaptive") { Description = "on, off or both", DefaultValueFactory = _ => "both" };
@@ -41,7 +41,7 @@ public static class BenchGenerationCommand
             var (policy, tokenizer) = PolicySource.Load(parse.GetValue(checkpoint), dev, parse.GetValue(seed), 0.02);
             var factory = new DrafterFactory(policy, tokenizer, parse.GetValue(draftCheckpoint), parse.GetValue(seed), parse.GetValue(checkpoint));
             var names = parse.GetValue(drafters)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-                .Where(n => (n != "draft-model" || factory.HasTrainedDraft) && (n != "eagle" || factory.HasTrainedEagle)).ToList();
+                .Where(n => (n != "draft-model" || factory.HasTrainedDraft) && (n is not ("eagle" or "chunk") || factory.HasTrainedHead(n))).ToList();
             var modes = parse.GetValue(adaptive) switch
             {
                 "on" => new[] { true },

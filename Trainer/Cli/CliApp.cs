@@ -19,6 +19,7 @@ public static class CliApp
             TrainDrafterCommand.Create(),
             TrainMtpCommand.Create(),
             TrainEagleCommand.Create(),
+            TrainEagleCommand.Create(chunk: true),
             ExperimentCommand.Create(),
             TrainCommand.Create(),
             SweepCommand.Create(),

@@ -1,3 +1,4 @@
+using RlSpec.Drafter.Chunk;
 using RlSpec.Drafter.Drafting;
 using RlSpec.Drafter.DraftModel;
 using RlSpec.Drafter.Eagle;
@@ -14,14 +15,16 @@ namespace RlSpec.Trainer.Cli;
 /// <summary>
 /// Builds drafters by their command-line names. Trained drafters come from disk: the draft model from
 /// <c>draftCheckpoint</c>, the EAGLE head from <c>&lt;policyCheckpoint&gt;/eagle/</c>. Without them a seeded random
-/// stand-in is used, which drafts badly but exercises the same lossless path.
+/// stand-in is used, which drafts badly but exercises the same lossless path. <c>self</c> (for the losslessness check) is
+/// the policy drafting for itself: q = p, every draft accepted, every step ending in a bonus token.
 /// </summary>
 public sealed class DrafterFactory(PolicyModel policy, TextTokenizer tokenizer, string? draftCheckpoint, long seed, string? policyCheckpoint = null)
 {
-    public static readonly string[] Names = ["ngram", "draft-model", "random", "mtp", "eagle"];
+    public static readonly string[] Names = ["ngram", "draft-model", "random", "mtp", "eagle", "chunk"];
 
     private PolicyModel? _draft;
     private EagleHead? _eagle;
+    private EagleHead? _chunk;
 
     public IDrafter Create(string name) => name switch
     {
@@ -29,33 +32,31 @@ public sealed class DrafterFactory(PolicyModel policy, TextTokenizer tokenizer, 
         "random" => new RandomDrafter(policy.Config.VocabSize, policy.Device),
         "draft-model" => new DraftModelDrafter(Draft(), tokenizer.Special.Pad),
         "mtp" when policy.Config.MtpHeads > 0 => new MtpDrafter(policy),
-        "eagle" => new EagleDrafter(policy, Eagle()),
+        "eagle" => new EagleDrafter(policy, _eagle ??= Head(chunk: false)),
+        "chunk" => new ChunkDrafter(policy, _chunk ??= Head(chunk: true)),
+        "self" => new DraftModelDrafter(policy, tokenizer.Special.Pad),
         "mtp" => throw new ArgumentException("drafter 'mtp' needs a policy with MTP heads: pass a checkpoint made by `rlspec train-mtp`."),
-        _ => throw new ArgumentException($"unknown drafter '{name}'; expected one of: {string.Join(", ", Names)}."),
+        _ => throw new ArgumentException($"unknown drafter '{name}'; expected one of: {string.Join(", ", Names)}, self."),
     };
 
     /// <summary>Whether the draft model is a trained checkpoint (or a random stand-in).</summary>
     public bool HasTrainedDraft => draftCheckpoint is not null;
 
-    /// <summary>Whether an EAGLE head was saved beside the policy checkpoint (or a random stand-in is used).</summary>
-    public bool HasTrainedEagle => policyCheckpoint is not null && EagleCheckpoint.Exists(policyCheckpoint);
+    /// <summary>Whether a trained head for drafter <paramref name="name"/> (eagle or chunk) was saved beside the policy checkpoint.</summary>
+    public bool HasTrainedHead(string name) => policyCheckpoint is not null && EagleCheckpoint.Exists(policyCheckpoint, chunk: name == "chunk");
 
-    private EagleHead Eagle()
+    /// <summary>The EAGLE or chunk head saved beside the policy, or a seeded random stand-in.</summary>
+    private EagleHead Head(bool chunk)
     {
-        if (_eagle is not null)
+        if (HasTrainedHead(chunk ? "chunk" : "eagle"))
         {
-            return _eagle;
-        }
-
-        if (HasTrainedEagle)
-        {
-            return _eagle = EagleCheckpoint.Load(policyCheckpoint!, policy).Head;
+            return EagleCheckpoint.Load(policyCheckpoint!, policy, chunk).Head;
         }
 
         torch.manual_seed(seed + 23);
-        _eagle = new EagleHead(policy.Config, EagleConfig.For(policy.Config)).to(policy.Device);
-        _eagle.eval();
-        return _eagle;
+        var head = new EagleHead(policy.Config, EagleConfig.For(policy.Config, chunk)).to(policy.Device);
+        head.eval();
+        return head;
     }
 
     private PolicyModel Draft()

@@ -23,6 +23,8 @@ public sealed class PolicySamplingCliOptions
     private readonly Option<int> _steps = new("--steps") { DefaultValueFactory = _ => Defaults.Steps, Description = "Optimizer steps" };
     private readonly Option<int> _batch = new("--batch-size") { DefaultValueFactory = _ => 32, Description = "Policy samples per step" };
     private readonly Option<double> _temperature = new("--temperature") { DefaultValueFactory = _ => 1.0, Description = "Temperature of the policy samples (match your rollouts)" };
+    private readonly Option<string> _task = new("--task") { DefaultValueFactory = _ => "arithmetic", Description = "Built-in task whose prompts the policy completes: arithmetic or chain (match your rollouts)" };
+    private readonly Option<int> _maxNewTokens = new("--max-new-tokens") { DefaultValueFactory = _ => 96, Description = "Completion budget of the policy samples (match your rollouts)" };
     private readonly Option<string> _device = CommonOptions.Device();
     private readonly Option<int> _threads = CommonOptions.Threads();
     private readonly Option<int> _seed = CommonOptions.Seed();
@@ -30,7 +32,7 @@ public sealed class PolicySamplingCliOptions
     public static PolicySamplingCliOptions AddTo(Command command)
     {
         var o = new PolicySamplingCliOptions();
-        foreach (var option in new Option[] { o._policy, o._steps, o._batch, o._temperature, o._device, o._threads, o._seed })
+        foreach (var option in new Option[] { o._policy, o._steps, o._batch, o._temperature, o._task, o._maxNewTokens, o._device, o._threads, o._seed })
         {
             command.Options.Add(option);
         }
@@ -50,6 +52,16 @@ public sealed class PolicySamplingCliOptions
 
     /// <summary>Built-in task prompts completed by <paramref name="policy"/> at --temperature, --batch-size per step.</summary>
     public PolicySampleSource Samples(ParseResult parse, PolicyModel policy, TextTokenizer tokenizer) =>
-        new(policy, tokenizer, new ArithmeticTask(new ArithmeticTaskConfig()),
-            new GenerationOptions(96, new SamplingParams(parse.GetValue(_temperature))), parse.GetValue(_batch), parse.GetValue(_seed) + 1);
+        new(policy, tokenizer, Task(parse), new GenerationOptions(parse.GetValue(_maxNewTokens), new SamplingParams(parse.GetValue(_temperature))),
+            parse.GetValue(_batch), parse.GetValue(_seed) + 1);
+
+    /// <summary>Sequences the pretraining sees: steps × batch size (its data budget).</summary>
+    public long Sequences(ParseResult parse) => (long)parse.GetValue(_steps) * parse.GetValue(_batch);
+
+    private IVerifiableTask Task(ParseResult parse) => parse.GetValue(_task) switch
+    {
+        "arithmetic" => new ArithmeticTask(new ArithmeticTaskConfig()),
+        "chain" => new ChainTask(new ChainTaskConfig()),
+        var other => throw new ArgumentException($"--task: expected arithmetic or chain, got '{other}'."),
+    };
 }

@@ -3,6 +3,7 @@ using RlSpec.Policy.Sampling;
 using RlSpec.Policy.Training;
 using RlSpec.Rollout.Benchmarks;
 using RlSpec.Rollout.Generation;
+using RlSpec.Rollout.Speculative;
 using RlSpec.Trainer.Config;
 
 namespace RlSpec.Trainer.Cli;
@@ -35,17 +36,18 @@ public static class QuickstartCommand
                     return;
                 }
 
-                // The project's generation benchmark on one step's worth of rollouts with the run's own settings.
+                // One step's rollouts exactly as the run generates them (its prompts × group, slots, sampling, drafter, k policy),
+                // plainly and speculatively on held-out prompts, each repeat on the next step's.
                 var r = setup.Config.Rollout;
-                var prompts = setup.Task.Examples(setup.Config.Seed + 17).Take(r.PromptsPerStep).Select(e => PromptFormat.Prompt(setup.Tokenizer, e.Prompt)).ToList();
-                var generation = new GenerationOptions(r.MaxNewTokens, new SamplingParams(r.Temperature, r.TopK, r.TopP));
-                log.Report($"benchmarking one step's rollouts ({prompts.Count} prompts x {r.GroupSize}, batch {r.BatchSize}) plainly and speculatively, 3 interleaved repeats");
-                var rows = new GenerationBenchmark(setup.Policy, setup.Tokenizer, prompts, generation)
-                    .Run(r.BatchSize, [setup.Drafter], setup.Config.Speculation.DraftTokens, [setup.Config.Speculation.Adaptive], repeats: 3, (ulong)setup.Config.Seed,
-                        sequencesPerRun: prompts.Count * r.GroupSize);
+                var steps = setup.Task.Examples(setup.Config.Seed + 17).Take(4 * r.PromptsPerStep).Chunk(r.PromptsPerStep)
+                    .Select(step => (IReadOnlyList<GenerationRequest>)step.Select(e => new GenerationRequest(PromptFormat.Prompt(setup.Tokenizer, e.Prompt), r.GroupSize)).ToList())
+                    .ToList();
+                log.Report($"benchmarking one step's rollouts ({r.PromptsPerStep} prompts x {r.GroupSize}, {r.BatchSize} slots) plainly and speculatively, 3 interleaved repeats");
+                var rows = new RolloutBenchmark(setup.Policy, setup.Tokenizer, new GenerationOptions(r.MaxNewTokens, new SamplingParams(r.Temperature)), r.BatchSize)
+                    .Run(steps, [(setup.Drafter, new SpeculationOptions(setup.Config.Speculation.DraftTokens, setup.Config.Speculation.Adaptive))], (ulong)setup.Config.Seed);
                 var (plain, speculative) = (rows[0], rows[1]);
-                log.Report($"generation: plain {plain.TokensPerS:F0} tokens/s, speculative ({speculative.Drafter}, k={speculative.DraftTokens}) {speculative.TokensPerS:F0} tokens/s "
-                    + $"→ speedup {speculative.SpeedupVsAr:F2}x at acceptance length {speculative.AcceptanceLength:F2}");
+                log.Report($"generation: plain {plain.TokensPerS:F0} tokens/s, speculative ({speculative.Method}) {speculative.TokensPerS:F0} tokens/s "
+                    + $"→ speedup {speculative.Speedup:F2}x (full batch {speculative.FullSpeedup:F2}x, draining {speculative.DrainingSpeedup:F2}x) at acceptance length {speculative.AcceptanceLength:F2}");
             });
             return 0;
         });

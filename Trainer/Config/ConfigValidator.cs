@@ -1,15 +1,24 @@
+using RlSpec.Policy.Model;
+
 namespace RlSpec.Trainer.Config;
 
 /// <summary>Value checks of a typed <see cref="RunConfig"/>: each failure names the key and the allowed values.</summary>
 public static class ConfigValidator
 {
-    public static readonly string[] Drafters = ["eagle", "mtp", "draft-model", "ngram", "random"];
+    public static readonly string[] Drafters = ["eagle", "chunk", "mtp", "draft-model", "ngram", "random"];
 
     public static RunConfig Validated(RunConfig c)
     {
         Range("model.warm_start_steps", c.Model.WarmStartSteps, 1, 1_000_000);
         Range("model.threads", c.Model.Threads, 0, 1024);
-        OneOf("task.kind", c.Task.Kind, "arithmetic", "jsonl");
+        OneOf("model.preset", c.Model.Preset, PolicyShape.Presets);
+        Range("model.layers", c.Model.Layers, 0, 256);
+        Range("model.hidden", c.Model.Hidden, 0, 65_536);
+        Range("model.heads", c.Model.Heads, 0, 1024);
+        Range("model.kv_heads", c.Model.KvHeads, 0, 1024);
+        Range("model.intermediate", c.Model.Intermediate, 0, 1_000_000);
+        OneOf("task.kind", c.Task.Kind, "arithmetic", "chain", "jsonl");
+        Range("task.max_ops", c.Task.MaxOps, 1, 16);
         Range("task.min_digits", c.Task.MinDigits, 1, 9);
         Range("task.max_digits", c.Task.MaxDigits, c.Task.MinDigits, 9);
         OneOf("task.reward", c.Task.Reward, "exact", "numeric", "regex");

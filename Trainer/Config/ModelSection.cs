@@ -9,6 +9,20 @@ public sealed record ModelSection
     /// <summary>SFT steps of that warm start.</summary>
     public int WarmStartSteps { get; init; } = 800;
 
+    /// <summary>Shape of the built-in policy a warm start creates: tiny or deep (see <c>PolicyShape</c>). Ignored with a checkpoint.</summary>
+    public string Preset { get; init; } = "tiny";
+
+    /// <summary>Overrides of the preset's dimensions (0 = the preset's).</summary>
+    public int Layers { get; init; }
+
+    public int Hidden { get; init; }
+
+    public int Heads { get; init; }
+
+    public int KvHeads { get; init; }
+
+    public int Intermediate { get; init; }
+
     /// <summary>cpu, cuda, cuda:N or auto.</summary>
     public string Device { get; init; } = "auto";
 

@@ -1,3 +1,5 @@
+using RlSpec.Rollout.Speculative;
+
 namespace RlSpec.Trainer.Config;
 
 /// <summary>Lossless speculative decoding of rollouts: changes speed, never samples.</summary>
@@ -5,12 +7,14 @@ public sealed record SpeculationSection
 {
     public bool Enabled { get; init; } = true;
 
-    /// <summary>eagle, mtp, draft-model, ngram or random.</summary>
+    /// <summary>eagle, chunk, mtp, draft-model, ngram or random.</summary>
     public string Drafter { get; init; } = "eagle";
 
-    /// <summary>Draft length k.</summary>
-    public int DraftTokens { get; init; } = 4;
+    /// <summary>Draft length k (the most the adaptive controller may use).</summary>
+    public int DraftTokens { get; init; } = Defaults.DraftTokens;
 
-    /// <summary>Switch speculation off at batch sizes where it does not pay.</summary>
-    public bool Adaptive { get; init; }
+    /// <summary>Choose k per step on the live batch, switching speculation off where it does not pay (see <see cref="SpeculationOptions.Adaptive"/>).</summary>
+    public bool Adaptive { get; init; } = Defaults.Adaptive;
+
+    private static readonly SpeculationOptions Defaults = new();
 }

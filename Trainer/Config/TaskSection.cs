@@ -3,7 +3,7 @@ namespace RlSpec.Trainer.Config;
 /// <summary>Where prompts and rewards come from.</summary>
 public sealed record TaskSection
 {
-    /// <summary>arithmetic (built in) or jsonl (a dataset of {"prompt", "answer"} lines).</summary>
+    /// <summary>arithmetic or chain (built in), or jsonl (a dataset of {"prompt", "answer"} lines).</summary>
     public string Kind { get; init; } = "arithmetic";
 
     public int MinDigits { get; init; } = 1;
@@ -11,6 +11,9 @@ public sealed record TaskSection
     public int MaxDigits { get; init; } = 4;
 
     public string Operations { get; init; } = "+-";
+
+    /// <summary>Longest chain of the chain task (chains of n operations drawn ∝ ½ⁿ⁻¹: a long tail of completion lengths).</summary>
+    public int MaxOps { get; init; } = 6;
 
     /// <summary>JSONL dataset path (kind jsonl).</summary>
     public string? Dataset { get; init; }

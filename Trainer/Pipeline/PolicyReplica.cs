@@ -36,6 +36,7 @@ public sealed class PolicyReplica(WeightStore store, PolicyModel policy, EagleHe
 
     public void Dispose()
     {
+        _generator.Dispose();
         policy.Dispose();
         head?.Dispose();
     }

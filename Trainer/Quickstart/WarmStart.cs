@@ -17,9 +17,9 @@ public sealed class WarmStart(WarmStartOptions options, Device device)
     {
         var total = Stopwatch.StartNew();
         RunDirectory.EnsureFreshCheckpointTarget(options.OutputDirectory);
-        var task = new ArithmeticTask(options.Task);
+        var task = options.Task;
         var tokenizer = TextTokenizer.ForCharacters(task.Alphabet);
-        var config = options.Model ?? new PolicyConfig(tokenizer.VocabSize);
+        var config = options.Shape.For(tokenizer.VocabSize);
         var model = WeightInit.NewPolicy(config, options.Sft.Seed).to(device);
         var parameters = model.parameters().Sum(p => p.numel());
         log?.Report($"policy: {parameters:N0} parameters ({config.NumLayers} layers, hidden {config.HiddenSize}, {config.NumHeads} heads / {config.NumKvHeads} kv) on {device}");

@@ -17,7 +17,7 @@ namespace RlSpec.Trainer.Training;
 /// task. Every sample draws from its own stream of the step's seed, so a step replays exactly whatever the slot count.
 /// </summary>
 public sealed class RolloutGenerator(PolicyModel policy, TextTokenizer tokenizer, IVerifiableTask task, IDrafter? drafter,
-    GenerationOptions generation, SpeculationOptions speculation, int groupSize, int batchSize)
+    GenerationOptions generation, SpeculationOptions speculation, int groupSize, int batchSize) : IDisposable
 {
     private readonly GenerationEngine _engine = new(policy, tokenizer, drafter);
 
@@ -44,4 +44,6 @@ public sealed class RolloutGenerator(PolicyModel policy, TextTokenizer tokenizer
         var rollouts = examples.Select((e, i) => new ScoredRollout(e.Id, promptTokens[i], sequences[i].Completion, sequences[i].LogProbs, rewards[i].Reward, policyVersion)).ToList();
         return new RolloutBatch(rollouts, examples, texts, rewards.Select(r => r.Failure).ToList(), result.VerifySteps, seconds, result.Stats.Emitted, result.Stats.RowSteps);
     }
+
+    public void Dispose() => _engine.Dispose();
 }

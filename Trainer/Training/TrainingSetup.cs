@@ -1,4 +1,5 @@
 using RlSpec.Drafter.Alignment;
+using RlSpec.Drafter.Chunk;
 using RlSpec.Drafter.Drafting;
 using RlSpec.Drafter.DraftModel;
 using RlSpec.Drafter.Eagle;
@@ -69,7 +70,7 @@ public sealed class TrainingSetup : IDisposable
         }
 
         var state = resumeFrom is null ? new TrainerState(0, 0, 0) : RunCheckpoint.ReadState(resumeFrom);
-        var aligner = config.Speculation.Enabled && config.Speculation.Drafter == "eagle" ? EagleFor(config, policy, tokenizer, task, policyDir, log) : null;
+        var aligner = config.Speculation.Enabled && config.Speculation.Drafter is "eagle" or "chunk" ? HeadFor(config, policy, tokenizer, task, policyDir, log) : null;
         var drafter = DrafterFor(config, policy, aligner?.Head, tokenizer, policyDir);
 
         // The KL anchor is the run's starting policy, also when resuming from a later checkpoint.
@@ -127,7 +128,7 @@ public sealed class TrainingSetup : IDisposable
     /// state, so every generator gets its own.</summary>
     private static IDrafter? DrafterFor(RunConfig config, PolicyModel policy, EagleHead? head, TextTokenizer tokenizer, string policyDir) =>
         !config.Speculation.Enabled ? null
-        : head is not null ? new EagleDrafter(policy, head)
+        : head is not null ? (head.Config.Chunk ? new ChunkDrafter(policy, head) : new EagleDrafter(policy, head))
         : new DrafterFactory(policy, tokenizer, null, config.Seed, policyDir).Create(config.Speculation.Drafter);
 
     public static Grpo.GrpoOptions Options(TrainerSection t, RolloutSection rollout) =>
@@ -150,40 +151,43 @@ public sealed class TrainingSetup : IDisposable
             return directory;
         }
 
-        if (config.Task.Kind != "arithmetic")
+        if (config.Task.Kind == "jsonl")
         {
-            throw new ArgumentException("model.checkpoint is required for task.kind jsonl (the built-in warm start only knows the arithmetic task).");
+            throw new ArgumentException("model.checkpoint is required for task.kind jsonl (the built-in warm start only knows the built-in tasks, arithmetic and chain).");
         }
 
-        log?.Report($"no model.checkpoint: warm-starting the built-in policy ({config.Model.WarmStartSteps} SFT steps) into {directory}");
-        var task = new ArithmeticTaskConfig(config.Task.MinDigits, config.Task.MaxDigits, config.Task.Operations);
+        var shape = new PolicyShape(config.Model.Preset, config.Model.Layers, config.Model.Hidden, config.Model.Heads, config.Model.KvHeads, config.Model.Intermediate);
+        log?.Report($"no model.checkpoint: warm-starting the built-in {config.Model.Preset} policy ({config.Model.WarmStartSteps} SFT steps) into {directory}");
         var sft = new SftOptions(Steps: config.Model.WarmStartSteps, WarmupSteps: Math.Min(40, config.Model.WarmStartSteps / 4), Seed: config.Seed + 1233,
             LogEvery: Math.Max(1, config.Model.WarmStartSteps / 8));
-        new WarmStart(new WarmStartOptions(task, sft, null, config.Task.EvalPrompts, directory), device).Run(log);
+        new WarmStart(new WarmStartOptions(TaskFactory.Create(config.Task), sft, shape, config.Task.EvalPrompts, directory), device).Run(log);
         return directory;
     }
 
-    private static EagleTrainer EagleFor(RunConfig config, PolicyModel policy, TextTokenizer tokenizer, IVerifiableTask task, string policyDir, IProgress<string>? log)
+    /// <summary>The run's EAGLE or chunk head with its trainer: saved beside the policy, or pretrained now on its samples.</summary>
+    private static EagleTrainer HeadFor(RunConfig config, PolicyModel policy, TextTokenizer tokenizer, IVerifiableTask task, string policyDir, IProgress<string>? log)
     {
-        if (EagleCheckpoint.Exists(policyDir))
+        var chunk = config.Speculation.Drafter == "chunk";
+        var kind = chunk ? "chunk" : "EAGLE";
+        if (EagleCheckpoint.Exists(policyDir, chunk))
         {
-            var (head, version) = EagleCheckpoint.Load(policyDir, policy);
-            log?.Report($"EAGLE head loaded from {EagleCheckpoint.PathFor(policyDir)} (aligned to policy version {version})");
+            var (head, version) = EagleCheckpoint.Load(policyDir, policy, chunk);
+            log?.Report($"{kind} head loaded from {EagleCheckpoint.PathFor(policyDir, chunk)} (aligned to policy version {version})");
             return new EagleTrainer(policy, head, config.Drafter.LearningRate);
         }
 
         torch.manual_seed(config.Seed + 23);
-        var fresh = new EagleHead(policy.Config, EagleConfig.For(policy.Config)).to(policy.Device);
+        var fresh = new EagleHead(policy.Config, EagleConfig.For(policy.Config, chunk)).to(policy.Device);
         var trainer = new EagleTrainer(policy, fresh, config.Drafter.LearningRate);
         if (config.Drafter.PretrainSteps > 0)
         {
-            log?.Report($"pretraining an EAGLE head for {config.Drafter.PretrainSteps} steps on the policy's samples");
+            log?.Report($"pretraining a {kind} head for {config.Drafter.PretrainSteps} steps on the policy's samples");
             var source = new PolicySampleSource(policy, tokenizer, task,
                 new GenerationOptions(config.Rollout.MaxNewTokens, new SamplingParams(config.Rollout.Temperature)), 32, config.Seed + 5);
             var kl = trainer.Pretrain(_ => source.Next(), tokenizer.Special.Pad, new SupervisionOptions(fresh.Config.FeatureLayers, config.Drafter.TeacherTopK),
                 new DistillationOptions(Steps: config.Drafter.PretrainSteps, LearningRate: 3e-3, WarmupSteps: Math.Min(20, config.Drafter.PretrainSteps / 5),
                     LogEvery: Math.Max(1, config.Drafter.PretrainSteps / 4)), config.Speculation.DraftTokens);
-            log?.Report($"EAGLE head pretrained: mean KL per draft step {kl.Average():F3}");
+            log?.Report($"{kind} head pretrained: mean KL per draft step {kl.Average():F3}");
         }
 
         return trainer;

@@ -115,10 +115,7 @@ public sealed class KvCacheEquivalenceTests
         // Parking rows 6 and 7 hold the two prefills; rows 0..5 are the group's slots, as the rollout engine lays them out.
         using var shared = model.NewCache(2 * group + 2, 16);
         model.Forward(prompts, shared.Slice(2 * group, 2), [6, 4]);
-        for (var row = 0; row < 2 * group; row++)
-        {
-            shared.CopyRow(2 * group + (row / group), row);
-        }
+        shared.CopyRows([.. Enumerable.Range(0, 2 * group).Select(row => (2 * group) + (row / group))], [.. Enumerable.Range(0, 2 * group)]);
 
         var slots = shared.Slice(0, 2 * group);
         var fromShared = model.Forward(continuations, slots).Logits;

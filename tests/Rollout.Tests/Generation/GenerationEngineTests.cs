@@ -1,4 +1,5 @@
 using FluentAssertions;
+using RlSpec.Drafter.Chunk;
 using RlSpec.Drafter.Drafting;
 using RlSpec.Drafter.DraftModel;
 using RlSpec.Drafter.Eagle;
@@ -20,10 +21,12 @@ public sealed class GenerationEngineTests
     private static readonly EagleHead Eagle = NewEagle();
     private static readonly GenerationRequest[] Groups = [.. TinyModels.Prompts.Select(p => new GenerationRequest(p, 5))];
 
-    private static EagleHead NewEagle()
+    private static readonly EagleHead Chunk = NewEagle(chunk: true);
+
+    private static EagleHead NewEagle(bool chunk = false)
     {
         manual_seed(8);
-        var head = new EagleHead(Policy.Config, EagleConfig.For(Policy.Config));
+        var head = new EagleHead(Policy.Config, EagleConfig.For(Policy.Config, chunk));
         head.eval();
         return head;
     }
@@ -35,10 +38,11 @@ public sealed class GenerationEngineTests
         "random" => new RandomDrafter(23),
         "mtp" => new MtpDrafter(Policy),
         "eagle" => new EagleDrafter(Policy, Eagle),
+        "chunk" => new ChunkDrafter(Policy, Chunk),
         _ => new DraftModelDrafter(TinyModels.Policy(seed: 5, layers: 1), TinyModels.Tokenizer.Special.Pad),
     };
 
-    public static TheoryData<string> Drafters => ["none", "ngram", "random", "draft-model", "mtp", "eagle"];
+    public static TheoryData<string> Drafters => ["none", "ngram", "random", "draft-model", "mtp", "eagle", "chunk"];
 
     private static GenerationResult Run(string drafter, int slots, GenerationOptions options, IReadOnlyList<GenerationRequest>? requests = null, ulong seed = 3) =>
         new GenerationEngine(Policy, TinyModels.Tokenizer, Make(drafter))

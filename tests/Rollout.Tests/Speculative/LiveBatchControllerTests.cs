@@ -51,7 +51,7 @@ public sealed class LiveBatchControllerTests
     [Fact]
     public void A_drafter_that_never_proposes_anything_is_switched_off()
     {
-        var controller = new LiveBatchController(new SpeculationOptions(4));
+        var controller = new LiveBatchController(new SpeculationOptions(4, Adaptive: true));
         var chosen = new List<int>();
         for (var step = 0; step < 20; step++)
         {
@@ -66,7 +66,7 @@ public sealed class LiveBatchControllerTests
     [Fact]
     public void One_slow_plain_step_does_not_make_a_losing_drafter_look_good()
     {
-        var controller = new LiveBatchController(new SpeculationOptions(4));
+        var controller = new LiveBatchController(new SpeculationOptions(4, Adaptive: true));
         var chosen = new List<int>();
         for (var step = 0; step < 40; step++)
         {
@@ -83,7 +83,7 @@ public sealed class LiveBatchControllerTests
     public void Speculation_runs_where_the_live_batch_is_small_and_stays_off_where_it_is_full()
     {
         // Verifying k drafts costs 1 + 0.05k plain steps at 2 live rows but 1 + 0.6k at 64, as on a compute-bound CPU.
-        var controller = new LiveBatchController(new SpeculationOptions(4));
+        var controller = new LiveBatchController(new SpeculationOptions(4, Adaptive: true));
         var chosen = new Dictionary<int, List<int>> { [2] = [], [64] = [] };
         for (var step = 0; step < 400; step++)
         {
@@ -105,7 +105,7 @@ public sealed class LiveBatchControllerTests
     {
         // Plain measured on a full batch (slow), speculation probed on a drained one (fast): without the per-count plain
         // curve the drained steps would look like a speedup; with it they are 1.6x a plain step there, so it stays off.
-        var controller = new LiveBatchController(new SpeculationOptions(4));
+        var controller = new LiveBatchController(new SpeculationOptions(4, Adaptive: true));
         for (var i = 0; i < 3; i++)
         {
             controller.Observe(16, 0, 0, 0, 0, 8.0);

@@ -1,4 +1,5 @@
 using FluentAssertions;
+using RlSpec.Drafter.Chunk;
 using RlSpec.Drafter.Drafting;
 using RlSpec.Drafter.DraftModel;
 using RlSpec.Drafter.Eagle;
@@ -22,15 +23,17 @@ public sealed class SpeculativeGeneratorTests
     public static TheoryData<string, int, bool> Drafters => new()
     {
         { "ngram", 3, false }, { "random", 4, false }, { "draft-model", 2, false }, { "draft-model", 4, true }, { "ngram", 5, true },
-        { "mtp", 3, false }, { "mtp", 4, true }, { "eagle", 4, false }, { "eagle", 2, true },
+        { "mtp", 3, false }, { "mtp", 4, true }, { "eagle", 4, false }, { "eagle", 2, true }, { "chunk", 4, false }, { "chunk", 3, true },
     };
 
     private static readonly EagleHead Eagle = NewEagle();
 
-    private static EagleHead NewEagle()
+    private static readonly EagleHead Chunk = NewEagle(chunk: true);
+
+    private static EagleHead NewEagle(bool chunk = false)
     {
         manual_seed(8);
-        var head = new EagleHead(Policy.Config, EagleConfig.For(Policy.Config));
+        var head = new EagleHead(Policy.Config, EagleConfig.For(Policy.Config, chunk));
         head.eval();
         return head;
     }
@@ -41,6 +44,7 @@ public sealed class SpeculativeGeneratorTests
         "random" => new RandomDrafter(23),
         "mtp" => new MtpDrafter(Policy),
         "eagle" => new EagleDrafter(Policy, Eagle),
+        "chunk" => new ChunkDrafter(Policy, Chunk),
         _ => new DraftModelDrafter(TinyModels.Policy(seed: 5, layers: 1), TinyModels.Tokenizer.Special.Pad),
     };
 

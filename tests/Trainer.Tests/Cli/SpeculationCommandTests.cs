@@ -19,7 +19,7 @@ public sealed class SpeculationCommandTests : IDisposable
     {
         var json = Path.Combine(_dir, "lossless.json");
         var code = CliApp.Run(["verify-lossless", "--drafter", "random,ngram", "--temperature", "0,1.0", "--top-k", "0", "--top-p", "0.9",
-            "--samples", "300", "--prompts", "1", "--device", "cpu", "--json", json]);
+            "--adaptive", "off", "--samples", "300", "--device", "cpu", "--json", json]);
 
         using var doc = JsonDocument.Parse(File.ReadAllText(json));
         var root = doc.RootElement;
@@ -27,12 +27,14 @@ public sealed class SpeculationCommandTests : IDisposable
         cases.Should().HaveCount(4);
         foreach (var c in cases)
         {
-            foreach (var key in new[] { "drafter", "draft_tokens", "temperature", "top_k", "top_p", "samples", "min_p_value", "max_tv", "tv_noise_bound", "logprob_max_abs_err", "passed" })
+            foreach (var key in new[] { "drafter", "draft_tokens", "temperature", "top_k", "top_p", "samples", "adaptive", "min_p_value", "max_tv", "tv_noise_bound",
+                "logprob_max_abs_err", "processed_logprob_max_abs_err", "bonus_fraction", "at_limit_finished", "passed" })
             {
                 c.TryGetProperty(key, out _).Should().BeTrue($"case objects carry '{key}'");
             }
 
-            c.GetProperty("logprob_max_abs_err").GetDouble().Should().BeLessThan(1e-3);
+            c.GetProperty("logprob_max_abs_err").GetDouble().Should().BeLessThan(1e-5);
+            c.GetProperty("processed_logprob_max_abs_err").GetDouble().Should().BeLessThan(1e-5);
         }
 
         cases.Where(c => c.GetProperty("temperature").GetDouble() == 0).Should().OnlyContain(c => c.GetProperty("greedy_identical").GetBoolean());

@@ -44,7 +44,7 @@ public sealed class ConfigLoaderTests : IDisposable
     [InlineData("trainr:\n  steps: 4\n", "*unknown key 'trainr'; did you mean 'trainer'*")]
     [InlineData("rollout:\n  group_size: four\n", "*'rollout.group_size' must be an integer, got 'four'*")]
     [InlineData("rollout:\n  group_size: 1\n", "*'rollout.group_size' must be in 2..1024, got 1*")]
-    [InlineData("speculation:\n  drafter: medusa\n", "*'speculation.drafter' must be one of eagle, mtp, draft-model, ngram, random; got 'medusa'*")]
+    [InlineData("speculation:\n  drafter: medusa\n", "*'speculation.drafter' must be one of eagle, chunk, mtp, draft-model, ngram, random; got 'medusa'*")]
     [InlineData("rollout: 5\n", "*'rollout' must be a section*")]
     [InlineData("rollout:\n  temperature: 0\n", "*'rollout.temperature' must be in (0, 10] for training, got 0 (0 = greedy makes a group's samples identical*")]
     [InlineData("rollout:\n  top_p: 0.9\n", "*'rollout.top_p' must be 1.0 for training, got 0.9*")]

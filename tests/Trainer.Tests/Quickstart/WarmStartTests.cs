@@ -14,9 +14,9 @@ public sealed class WarmStartTests : IDisposable
     private readonly string _root = Directory.CreateTempSubdirectory("rlspec-ws-").FullName;
 
     private WarmStartOptions Options(string name, int steps) => new(
-        new ArithmeticTaskConfig(1, 1, "+"),
+        new ArithmeticTask(new ArithmeticTaskConfig(1, 1, "+")),
         new SftOptions(Steps: steps, BatchSize: 16, LearningRate: 3e-3, WarmupSteps: 10, LogEvery: 10),
-        new PolicyConfig(20, HiddenSize: 32, NumLayers: 2, NumHeads: 2, NumKvHeads: 1, IntermediateSize: 64, MaxPositions: 48),
+        new PolicyShape(Layers: 2, Hidden: 32, Heads: 2, KvHeads: 1, Intermediate: 64),
         EvalCount: 32,
         OutputDirectory: Path.Combine(_root, name));
 

@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using RlSpec.Drafter.Drafting;
+using RlSpec.Policy.Model;
+using RlSpec.Policy.Sampling;
+using RlSpec.Policy.Tokenization;
+using RlSpec.Rollout.Generation;
+using RlSpec.Rollout.Speculative;
+
+namespace RlSpec.Rollout.Benchmarks;
+
+/// <summary>
+/// One GRPO step's generation (every prompt × its group, through the engine's slots), plain against each speculative
+/// method, in interleaved repeats with the order rotated each time; each repeat uses the next step's prompts. Rates are
+/// medians over repeats, phase rates pooled over them, and the live-batch histogram is summed.
+/// </summary>
+public sealed class RolloutBenchmark(PolicyModel policy, TextTokenizer tokenizer, GenerationOptions options, int slots)
+{
+    /// <param name="steps">One step's requests per repeat, the first for the unrecorded warm-up (so repeats + 1 of them).</param>
+    /// <param name="methods">Speculative methods to compare with plain generation.</param>
+    public IReadOnlyList<RolloutBenchmarkRow> Run(IReadOnlyList<IReadOnlyList<GenerationRequest>> steps, IReadOnlyList<(IDrafter Drafter, SpeculationOptions Speculation)> methods, ulong seed,
+        IProgress<string>? log = null)
+    {
+        var engines = new List<(string Name, GenerationEngine Engine, SpeculationOptions Speculation)> { ("plain", new GenerationEngine(policy, tokenizer), new SpeculationOptions(0, Adaptive: false)) };
+        engines.AddRange(methods.Select(m => (m.Drafter.Name, new GenerationEngine(policy, tokenizer, m.Drafter), m.Speculation)));
+        var rates = engines.Select(_ => new List<double>()).ToList();
+        var stats = engines.Select(_ => new SpeculationStats()).ToList();
+        var live = engines.Select(_ => new LiveBatchStats()).ToList();
+        for (var r = 0; r < steps.Count; r++)
+        {
+            var order = Enumerable.Range(0, engines.Count).ToList();
+            var shift = r % order.Count;
+            foreach (var m in order.Skip(shift).Concat(order.Take(shift)))
+            {
+                var clock = Stopwatch.StartNew();
+                var result = engines[m].Engine.Generate(steps[r], options, engines[m].Speculation, slots, new TokenSampler(seed + (ulong)r));
+                var rate = result.Stats.Emitted / clock.Elapsed.TotalSeconds;
+                log?.Report($"{(r == 0 ? "warm-up" : $"repeat {r}/{steps.Count - 1}")}: {Label(engines[m])} {rate:F0} tokens/s");
+                if (r > 0)
+                {
+                    rates[m].Add(rate);
+                    stats[m].Add(result.Stats);
+                    live[m].Add(result.LiveBatch);
+                }
+            }
+        }
+
+        var plain = (Rate: Median(rates[0]), Full: live[0].FullTokens / live[0].FullSeconds, Draining: Rate(live[0].DrainingTokens, live[0].DrainingSeconds));
+        return engines.Select((e, m) =>
+        {
+            var (full, draining) = (live[m].FullTokens / live[m].FullSeconds, Rate(live[m].DrainingTokens, live[m].DrainingSeconds));
+            return new RolloutBenchmarkRow(Label(e), slots, e.Speculation.DraftTokens, e.Speculation.Adaptive, Median(rates[m]), Median(rates[m]) / plain.Rate,
+                full, full / plain.Full, draining, plain.Draining > 0 ? draining / plain.Draining : 0, live[m].DrainingSeconds / live[m].Seconds,
+                stats[m].AcceptanceLength, stats[m].Steps == 0 ? 0 : (double)stats[m].StepsByK.Where(s => s.Key > 0).Sum(s => s.Value) / stats[m].Steps,
+                [.. live[m].Rows]);
+        }).ToList();
+    }
+
+    private static string Label((string Name, GenerationEngine Engine, SpeculationOptions Speculation) e) =>
+        e.Engine.Drafter is null ? "plain" : $"{e.Name} k={e.Speculation.DraftTokens} {(e.Speculation.Adaptive ? "adaptive" : "fixed")}";
+
+    private static double Rate(long tokens, double seconds) => seconds > 0 ? tokens / seconds : 0;
+
+    private static double Median(IReadOnlyList<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count == 0 ? 0 : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+}
