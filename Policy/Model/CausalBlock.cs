@@ -19,7 +19,7 @@ public sealed class CausalBlock : nn.Module<Tensor, Tensor>
     {
         _config = config with { NumLayers = 1, MaxPositions = maxPositions, MtpHeads = 0 };
         layer = new DecoderLayer(_config, 0);
-        rotary_emb = new RotaryEmbedding(config.HeadDim, maxPositions, config.RopeTheta);
+        rotary_emb = new RotaryEmbedding(config.HeadDim, maxPositions, config.RopeTheta, config.RopeScaling);
         RegisterComponents();
     }
 

@@ -14,8 +14,8 @@ public sealed class KvCache : IDisposable
     private readonly Tensor[] _values; // per layer [B, KV, capacity, D]
     private readonly int[] _lengths;
 
-    public KvCache(PolicyConfig config, int batchSize, int capacity, Device device)
-        : this(AllocateLayers(config, batchSize, capacity, device), AllocateLayers(config, batchSize, capacity, device), new int[batchSize], capacity)
+    public KvCache(PolicyConfig config, int batchSize, int capacity, Device device, ScalarType dtype = ScalarType.Float32)
+        : this(AllocateLayers(config, batchSize, capacity, device, dtype), AllocateLayers(config, batchSize, capacity, device, dtype), new int[batchSize], capacity)
     {
     }
 
@@ -106,9 +106,9 @@ public sealed class KvCache : IDisposable
         }
     }
 
-    private static Tensor[] AllocateLayers(PolicyConfig config, int batchSize, int capacity, Device device) =>
+    private static Tensor[] AllocateLayers(PolicyConfig config, int batchSize, int capacity, Device device, ScalarType dtype) =>
         Enumerable.Range(0, config.NumLayers)
-            .Select(_ => zeros([batchSize, config.NumKvHeads, capacity, config.HeadDim], device: device))
+            .Select(_ => zeros([batchSize, config.NumKvHeads, capacity, config.HeadDim], dtype, device))
             .ToArray();
 
     public void Dispose()
