@@ -43,7 +43,9 @@ public static class PolicyCheckpoint
             throw new CheckpointFormatException($"{directory}: tokenizer has {tokenizer.VocabSize} ids but config.json vocab_size is {config.VocabSize}.");
         }
 
-        var model = new PolicyModel(config, dtype ?? ModelDType.Parse(ModelDType.Default, nameof(dtype)), device);
+        // Built on the meta device and given uninitialised storage: every parameter is about to be overwritten.
+        var wanted = dtype ?? ModelDType.Parse(ModelDType.Default, nameof(dtype));
+        var model = ParameterMaterializer.Materialize(new PolicyModel(config, wanted, ParameterMaterializer.Meta), wanted, device);
         CheckpointWeights.Load(model, directory, name => IsDerived(name, config));
         model.eval();
         return (model, tokenizer);

@@ -7,14 +7,14 @@ namespace RlSpec.Policy.Model;
 public sealed class DecoderStack : nn.Module
 {
 #pragma warning disable IDE1006 // field names are checkpoint keys
-    internal readonly Embedding embed_tokens;
+    internal readonly TokenEmbedding embed_tokens;
     internal readonly ModuleList<DecoderLayer> layers;
     internal readonly RmsNorm norm;
 #pragma warning restore IDE1006
 
     public DecoderStack(PolicyConfig config, ScalarType? dtype = null, Device? device = null) : base(nameof(DecoderStack))
     {
-        embed_tokens = nn.Embedding(config.VocabSize, config.HiddenSize, device: device, dtype: dtype);
+        embed_tokens = new TokenEmbedding(config.VocabSize, config.HiddenSize, dtype, device);
         layers = new ModuleList<DecoderLayer>(Enumerable.Range(0, config.NumLayers).Select(i => new DecoderLayer(config, i, dtype, device)).ToArray());
         norm = new RmsNorm(config.HiddenSize, config.RmsNormEps, dtype, device);
         RegisterComponents();

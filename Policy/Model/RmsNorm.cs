@@ -7,16 +7,22 @@ namespace RlSpec.Policy.Model;
 /// <summary>Root-mean-square layer norm, computed in float32 as Llama does, whatever the activation dtype.</summary>
 public sealed class RmsNorm : nn.Module<Tensor, Tensor>
 {
-#pragma warning disable IDE1006 // field names are checkpoint keys
-    private readonly Parameter weight;
-#pragma warning restore IDE1006
     private readonly double _eps;
 
     public RmsNorm(long size, double eps, ScalarType? dtype = null, Device? device = null) : base(nameof(RmsNorm))
     {
-        weight = new Parameter(ones(size, dtype, device));
         _eps = eps;
-        RegisterComponents();
+        weight = new Parameter(ones(size, dtype, device));
+    }
+
+#pragma warning disable IDE1006 // the checkpoint key
+    /// <summary>The scale. Kept only in the registered parameters (no field, which TorchSharp would register a second
+    /// time) and settable, as TorchSharp's own modules keep theirs.</summary>
+    public Parameter weight
+#pragma warning restore IDE1006
+    {
+        get => get_parameter(nameof(weight))!;
+        set => ConditionallyRegisterParameter(nameof(weight), value);
     }
 
     public override Tensor forward(Tensor x) => Normalize(x, weight);
