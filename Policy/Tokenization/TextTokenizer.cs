@@ -30,6 +30,13 @@ public sealed class TextTokenizer
         _save = save;
     }
 
+    /// <summary>A copy that formats prompts with <paramref name="template"/> (null: BOS + prompt); see <see cref="PromptTemplate"/>.</summary>
+    public TextTokenizer WithPromptTemplate(PromptTemplate? template) =>
+        new(_inner, AddedTokens, Special, Kind, _save, _ignoreMerges) { PromptTemplate = template };
+
+    /// <summary>How prompts are formatted for the model (a chat template), or null for BOS + prompt.</summary>
+    public PromptTemplate? PromptTemplate { get; private init; }
+
     public SpecialTokens Special { get; }
 
     /// <summary>Number of ids the model's embedding must cover.</summary>
@@ -49,7 +56,10 @@ public sealed class TextTokenizer
 
     /// <summary>Ids of <paramref name="text"/> with added tokens (<c>&lt;|im_start|&gt;</c>, <c>&lt;think&gt;</c>, …) as their own ids, as HF encodes by default.</summary>
     public IReadOnlyList<int> EncodeWithSpecialTokens(string text) =>
-        _splitter.Split(text).SelectMany(part => part.Id is { } id ? [id] : Encode(part.Text)).ToList();
+        SplitAddedTokens(text).SelectMany(part => part.Id is { } id ? [id] : Encode(part.Text)).ToList();
+
+    /// <summary>The text split into ordinary segments (Id null) and the added tokens in it (Id set), as <see cref="EncodeWithSpecialTokens"/> sees it.</summary>
+    public IEnumerable<(string Text, int? Id)> SplitAddedTokens(string text) => _splitter.Split(text);
 
     /// <summary>
     /// Text of <paramref name="ids"/>. Padding, BOS and EOS are dropped unless <paramref name="keepSpecialTokens"/>;

@@ -53,7 +53,7 @@ public sealed class DrafterFactory(PolicyModel policy, TextTokenizer tokenizer, 
         }
 
         torch.manual_seed(seed + 23);
-        _eagle = new EagleHead(policy.Config, EagleConfig.For(policy.Config)).to(policy.Device);
+        _eagle = new EagleHead(policy.Config, EagleConfig.For(policy.Config)).to(policy.Device).to(policy.DType);
         _eagle.eval();
         return _eagle;
     }

@@ -31,7 +31,7 @@ public static class TrainEagleCommand
 
             var (model, tokenizer) = shared.LoadPolicy(parse);
             torch.manual_seed(shared.Seed(parse));
-            var head = new EagleHead(model.Config, EagleConfig.For(model.Config)).to(model.Device);
+            var head = new EagleHead(model.Config, EagleConfig.For(model.Config)).to(model.Device).to(model.DType);
             var source = shared.Samples(parse, model, tokenizer);
             var options = shared.Training(parse);
             var log = ConsoleLog.For("train-eagle");

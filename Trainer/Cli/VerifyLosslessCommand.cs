@@ -26,15 +26,16 @@ public static class VerifyLosslessCommand
         var seed = CommonOptions.Seed();
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
+        var dtype = CommonOptions.DType();
         var command = new Command("verify-lossless", "Check that speculative sampling is distributed exactly as plain sampling (chi-square, TV, log-probs).")
         {
-            checkpoint, draftCheckpoint, drafters, draftTokens, temperatures, topKs, topPs, samples, promptCount, json, seed, device, threads,
+            checkpoint, draftCheckpoint, drafters, draftTokens, temperatures, topKs, topPs, samples, promptCount, json, seed, device, threads, dtype,
         };
         command.SetAction(parse =>
         {
             var dev = RuntimeSetup.Apply(parse.GetValue(device)!, parse.GetValue(threads));
             var runSeed = parse.GetValue(seed);
-            var (policy, tokenizer) = PolicySource.Load(parse.GetValue(checkpoint), dev, runSeed, randomStd: 0.1);
+            var (policy, tokenizer) = PolicySource.Load(parse.GetValue(checkpoint), dev, runSeed, randomStd: 0.1, parse.GetValue(dtype)!);
             var factory = new DrafterFactory(policy, tokenizer, parse.GetValue(draftCheckpoint), runSeed, parse.GetValue(checkpoint));
             var prompts = new ArithmeticTask(new ArithmeticTaskConfig()).Examples(runSeed).Take(parse.GetValue(promptCount))
                 .Select(e => PromptFormat.Prompt(tokenizer, e.Prompt)).ToList();

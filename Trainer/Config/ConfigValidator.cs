@@ -1,3 +1,5 @@
+using RlSpec.Policy.Tokenization;
+
 namespace RlSpec.Trainer.Config;
 
 /// <summary>Value checks of a typed <see cref="RunConfig"/>: each failure names the key and the allowed values.</summary>
@@ -9,12 +11,19 @@ public static class ConfigValidator
     {
         Range("model.warm_start_steps", c.Model.WarmStartSteps, 1, 1_000_000);
         Range("model.threads", c.Model.Threads, 0, 1024);
+        OneOf("model.dtype", c.Model.Dtype, [.. RlSpec.Policy.Model.ModelDType.Names]);
         OneOf("task.kind", c.Task.Kind, "arithmetic", "jsonl");
         Range("task.min_digits", c.Task.MinDigits, 1, 9);
         Range("task.max_digits", c.Task.MaxDigits, c.Task.MinDigits, 9);
         OneOf("task.reward", c.Task.Reward, "exact", "numeric", "regex");
         Require(c.Task.Kind != "jsonl" || c.Task.Dataset is not null, "task.dataset", "is required when task.kind is jsonl");
         Range("task.eval_prompts", c.Task.EvalPrompts, 0, 100_000);
+        if (c.Task.PromptTemplate is { } template)
+        {
+            Require(c.Task.Kind == "jsonl", "task.prompt_template", "applies to task.kind jsonl (the built-in warm start trains on bare prompts)");
+            Resolvable(template);
+        }
+
         Range("rollout.prompts_per_step", c.Rollout.PromptsPerStep, 1, 100_000);
         Range("rollout.group_size", c.Rollout.GroupSize, 2, 1024);
         Range("rollout.max_new_tokens", c.Rollout.MaxNewTokens, 1, 100_000);
@@ -46,6 +55,18 @@ public static class ConfigValidator
         Range("pipeline.rollout_workers", c.Pipeline.RolloutWorkers, 1, 64);
         Range("logging.checkpoint_every", c.Logging.CheckpointEvery, 1, 10_000_000);
         return c;
+    }
+
+    private static void Resolvable(string template)
+    {
+        try
+        {
+            PromptTemplate.Resolve(template, "task.prompt_template");
+        }
+        catch (ArgumentException e)
+        {
+            throw new ConfigException($"config: {e.Message}");
+        }
     }
 
     private static void Range(string key, int value, int min, int max) =>

