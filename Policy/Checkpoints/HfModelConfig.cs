@@ -120,9 +120,9 @@ public static class HfModelConfig
         }
     }
 
-    /// <summary>The <c>torch_dtype</c> a config.json declares (what its weights are stored in), or null.</summary>
-    public static string? DeclaredDType(string path) =>
-        JsonNode.Parse(File.ReadAllText(path))?["torch_dtype"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+    /// <summary>A string a config.json declares (model_type, torch_dtype, ...), or null.</summary>
+    public static string? Declared(string path, string key) =>
+        JsonNode.Parse(File.ReadAllText(path))?[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
     /// <param name="dtype">The dtype the weights are saved in (config.json's torch_dtype).</param>
     public static void Write(string path, PolicyConfig config, string dtype = ModelDType.Default)

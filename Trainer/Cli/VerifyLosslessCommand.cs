@@ -46,7 +46,7 @@ public static class VerifyLosslessCommand
                          from topP in ListParsing.Doubles("--top-p", parse.GetValue(topPs)!)
                          select new LosslessnessCase(d, k, t, topK, topP, parse.GetValue(samples))).ToList();
 
-            var check = new LosslessnessCheck(policy, tokenizer, prompts, new LosslessnessSettings());
+            var check = new LosslessnessCheck(policy, tokenizer, prompts, LosslessnessSettings.For(policy.DType));
             var log = ConsoleLog.For("verify-lossless");
             var measured = new List<LosslessnessCaseResult>();
             foreach (var (c, i) in cases.Select((c, i) => (c, i)))
