@@ -7,11 +7,11 @@ namespace RlSpec.Policy.Model;
 /// <summary>Root-mean-square layer norm, computed in float32 as Llama does, whatever the activation dtype.</summary>
 public sealed class RmsNorm : nn.Module<Tensor, Tensor>
 {
-    private readonly double _eps;
+    private readonly Scalar _epsilon;
 
     public RmsNorm(long size, double eps, ScalarType? dtype = null, Device? device = null) : base(nameof(RmsNorm))
     {
-        _eps = eps;
+        _epsilon = eps.ToScalar();
         weight = new Parameter(ones(size, dtype, device));
     }
 
@@ -34,7 +34,9 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var x32 = x.to_type(ScalarType.Float32);
-        var normed = x32 * (x32.pow(2).mean([-1], keepdim: true) + _eps).rsqrt();
+        // square(), not pow(2): a temporary Scalar argument can be finalized while libtorch still reads it (seen once as
+        // an internal assert in pow under parallel tests); the epsilon Scalar lives as long as the module.
+        var normed = x32 * x32.square().mean([-1], keepdim: true).add(_epsilon).rsqrt();
         return (normed.to_type(x.dtype) * scale).MoveToOuterDisposeScope();
     }
 }

@@ -78,7 +78,7 @@ public sealed class TrainingSetup : IDisposable
         // The KL anchor is the run's starting policy, also when resuming from a later checkpoint.
         var startingPolicy = config.Model.Checkpoint ?? Path.Combine(runDirectory, "warm-start");
         var reference = config.Trainer.KlBeta > 0 ? PolicyCheckpoint.Load(startingPolicy, device, dtype).Model : null;
-        var learner = new Grpo.GrpoLearner(policy, reference, Options(config.Trainer), config.Trainer.Steps, tokenizer.Special.Pad);
+        var learner = new Grpo.GrpoLearner(policy, reference, Options(config.Trainer, config.Rollout), config.Trainer.Steps, tokenizer.Special.Pad);
         if (resumeFrom is not null)
         {
             learner.LoadOptimizer(Path.Combine(resumeFrom, RunCheckpoint.PolicyOptimizerFile));
@@ -107,7 +107,7 @@ public sealed class TrainingSetup : IDisposable
             : null;
         _cursor = new PromptCursor(Task, Config.Seed, State.PromptsConsumed);
         return new PipelineParts(Config, _cursor, version => _weights.Publish(version, Policy, Aligner?.Head), NewReplica,
-            new LogProbStage(Policy, Config.Trainer.MicroBatch, Tokenizer.Special.Pad, capture, _buffer), Learner, alignment,
+            new LogProbStage(Policy, Config.Trainer.MicroBatch, Tokenizer.Special.Pad, Config.Rollout.Temperature, Config.Trainer.RecomputeLogprobs == "always", capture, _buffer), Learner, alignment,
             new StepRecorder(Config, RunDirectory, Policy, Tokenizer, Learner, Aligner, _weights, Drafter?.Name ?? "none", log), OldestVersion);
     }
 
@@ -132,8 +132,8 @@ public sealed class TrainingSetup : IDisposable
         : head is not null ? new EagleDrafter(policy, head)
         : new DrafterFactory(policy, tokenizer, null, config.Seed, policyDir).Create(config.Speculation.Drafter);
 
-    public static Grpo.GrpoOptions Options(TrainerSection t) =>
-        new(t.LearningRate, t.WarmupSteps, t.MinLrRatio, t.ClipLow, t.ClipHigh, t.KlBeta, t.ScaleRewardsByStd, t.MicroBatch, t.GradClip, t.WeightDecay);
+    public static Grpo.GrpoOptions Options(TrainerSection t, RolloutSection rollout) =>
+        new(t.LearningRate, t.WarmupSteps, t.MinLrRatio, t.ClipLow, t.ClipHigh, t.KlBeta, t.ScaleRewardsByStd, t.MicroBatch, t.GradClip, t.WeightDecay, rollout.Temperature);
 
     public void Dispose()
     {
