@@ -74,7 +74,7 @@ public static class EagleCheckpoint
             ?? throw new CheckpointFormatException($"{configPath}: missing array 'feature_layers'.");
         var head = new EagleHead(policy.Config, new EagleConfig(layers, Int("max_chain"), json["chunk"]?.GetValue<bool>() ?? false));
         ModuleWeights.Load(head, SafeTensorsReader.Read(Path.Combine(dir, PolicyCheckpoint.WeightsFile)), dir);
-        head.to(policy.Device);
+        head.to(policy.Device).to(policy.DType); // the head works on the policy's own states and embeddings
         head.eval();
         return (head, json["policy_version"]?.GetValue<long>() ?? 0);
     }

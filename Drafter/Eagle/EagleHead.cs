@@ -41,7 +41,8 @@ public sealed class EagleHead : nn.Module
     public KvCache NewCache(int batchSize, int capacity, Device device) => block.NewCache(batchSize, capacity + Config.MaxChain, device);
 
     /// <summary>Pair inputs [..., hidden] for committed positions: fused features [..., layers × hidden] and the following tokens.</summary>
-    public Tensor ContextInputs(PolicyModel policy, Tensor features, Tensor nextTokens) => Inputs(policy, fc.call(features), nextTokens);
+    /// <remarks>Captured features are stored in float32; they enter the head in its own dtype (the policy's).</remarks>
+    public Tensor ContextInputs(PolicyModel policy, Tensor features, Tensor nextTokens) => Inputs(policy, fc.call(features.to_type(fc.weight!.dtype)), nextTokens);
 
     /// <summary>Pair inputs [..., hidden] for draft steps: the head's own output states and the drafted tokens.</summary>
     public Tensor Inputs(PolicyModel policy, Tensor states, Tensor tokens) =>

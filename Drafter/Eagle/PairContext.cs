@@ -24,7 +24,7 @@ internal sealed class PairContext(PolicyModel policy, EagleHead head) : IDisposa
     {
         _valid = new bool[rows],
         Cache = head.NewCache(rows, capacity, policy.Device),
-        Last = zeros([rows, policy.Config.HiddenSize], device: policy.Device).DetachFromDisposeScope(),
+        Last = zeros([rows, policy.Config.HiddenSize], policy.DType, policy.Device).DetachFromDisposeScope(),   // in the policy's dtype, like the states it holds
     };
 
     /// <summary>Appends the committed positions of rows firstRow.. (see <c>IHiddenStateDrafter.ObserveHidden</c>).</summary>

@@ -30,7 +30,7 @@ public sealed class MtpDrafter(PolicyModel policy) : IHiddenStateDrafter
         End();
         _sampling = sampling;
         _valid = new bool[rows];
-        _hidden = zeros([rows, policy.Config.HiddenSize], device: policy.Device).DetachFromDisposeScope();
+        _hidden = zeros([rows, policy.Config.HiddenSize], policy.DType, policy.Device).DetachFromDisposeScope();   // in the policy's dtype, like the states it holds
     }
 
     public void ObserveHidden(IReadOnlyDictionary<int, Tensor> hidden, int firstRow, IReadOnlyList<int> committed, IReadOnlyList<IReadOnlyList<int>> nextTokens)

@@ -7,24 +7,29 @@ using static TorchSharp.torch;
 namespace RlSpec.Policy.Checkpoints;
 
 /// <summary>
-/// HF-style model directory: <c>config.json</c>, <c>model.safetensors</c> (or shards listed in
-/// <c>model.safetensors.index.json</c>) and tokenizer files. Tensor names are Llama's, so the same loader
-/// reads RlSpec's own checkpoints and users' Llama/Qwen2 checkpoints.
+/// HF-style model directory: <c>config.json</c>, weights (<c>model.safetensors</c>, shards listed in
+/// <c>model.safetensors.index.json</c>, or <c>pytorch_model.bin</c>) and tokenizer files. Tensor names are HF's, so the
+/// same loader reads RlSpec's own checkpoints and downloaded Llama / Qwen2 / Qwen3 ones.
 /// </summary>
 public static class PolicyCheckpoint
 {
-    public const string WeightsFile = "model.safetensors";
-    public const string ShardIndexFile = "model.safetensors.index.json";
+    public const string WeightsFile = CheckpointWeights.SafeTensorsFile;
 
+    /// <summary>Writes config, weights (in the model's dtype) and tokenizer files into <paramref name="directory"/>.</summary>
     public static void Save(string directory, PolicyModel model, TextTokenizer tokenizer, IReadOnlyDictionary<string, string>? metadata = null)
     {
         Directory.CreateDirectory(directory);
         SafeTensorsWriter.Write(Path.Combine(directory, WeightsFile), model.state_dict(), metadata);
-        HfModelConfig.Write(Path.Combine(directory, "config.json"), model.Config);
+        HfModelConfig.Write(Path.Combine(directory, "config.json"), model.Config, ModelDType.Name(model.DType));
         tokenizer.Save(directory);
     }
 
-    public static (PolicyModel Model, TextTokenizer Tokenizer) Load(string directory, Device device)
+    /// <summary>
+    /// Builds the model in <paramref name="dtype"/> (default float32) directly on <paramref name="device"/> and streams the
+    /// weights into it, converting only tensors stored in another dtype: loading needs little more memory than the
+    /// parameters themselves.
+    /// </summary>
+    public static (PolicyModel Model, TextTokenizer Tokenizer) Load(string directory, Device device, ScalarType? dtype = null)
     {
         if (!Directory.Exists(directory))
         {
@@ -38,49 +43,19 @@ public static class PolicyCheckpoint
             throw new CheckpointFormatException($"{directory}: tokenizer has {tokenizer.VocabSize} ids but config.json vocab_size is {config.VocabSize}.");
         }
 
-        var model = new PolicyModel(config);
-        LoadWeights(model, ReadTensors(directory), directory);
-        model.to(device);
+        // Built on the meta device and given uninitialised storage: every parameter is about to be overwritten.
+        var wanted = dtype ?? ModelDType.Parse(ModelDType.Default, nameof(dtype));
+        var model = ParameterMaterializer.Materialize(new PolicyModel(config, wanted, ParameterMaterializer.Meta), wanted, device);
+        CheckpointWeights.Load(model, directory, name => IsDerived(name, config));
         model.eval();
         return (model, tokenizer);
     }
 
     /// <summary>Copies tensors into the model by name; missing, unexpected or mis-shaped tensors fail naming the tensor.</summary>
-    public static void LoadWeights(PolicyModel model, IReadOnlyDictionary<string, Tensor> tensors, string source)
-    {
-        // Rotary frequencies are recomputed from config; a tied LM head is the embedding itself.
-        var relevant = tensors
-            .Where(kv => !kv.Key.EndsWith("rotary_emb.inv_freq", StringComparison.Ordinal))
-            .Where(kv => !(model.Config.TieEmbeddings && kv.Key == "lm_head.weight"))
-            .ToDictionary(kv => kv.Key, kv => kv.Value);
-        ModuleWeights.Load(model, relevant, source);
-    }
+    public static void LoadWeights(PolicyModel model, IReadOnlyDictionary<string, Tensor> tensors, string source) =>
+        ModuleWeights.Load(model, tensors.Where(kv => !IsDerived(kv.Key, model.Config)).ToDictionary(kv => kv.Key, kv => kv.Value), source);
 
-    private static Dictionary<string, Tensor> ReadTensors(string directory)
-    {
-        var single = Path.Combine(directory, WeightsFile);
-        var index = Path.Combine(directory, ShardIndexFile);
-        if (File.Exists(single))
-        {
-            return SafeTensorsReader.Read(single);
-        }
-
-        if (!File.Exists(index))
-        {
-            throw new CheckpointFormatException($"{directory}: neither {WeightsFile} nor {ShardIndexFile} found.");
-        }
-
-        var weightMap = JsonNode.Parse(File.ReadAllText(index))?["weight_map"] as JsonObject
-            ?? throw new CheckpointFormatException($"{index}: missing object 'weight_map'.");
-        var tensors = new Dictionary<string, Tensor>();
-        foreach (var shard in weightMap.Select(kv => kv.Value!.GetValue<string>()).Distinct())
-        {
-            foreach (var (name, t) in SafeTensorsReader.Read(Path.Combine(directory, shard)))
-            {
-                tensors[name] = t;
-            }
-        }
-
-        return tensors;
-    }
+    /// <summary>Stored tensors the model does not load: rotary frequencies are recomputed from config; a tied LM head is the embedding itself.</summary>
+    private static bool IsDerived(string name, PolicyConfig config) =>
+        name.EndsWith("rotary_emb.inv_freq", StringComparison.Ordinal) || (config.TieEmbeddings && name == "lm_head.weight");
 }

@@ -1,12 +1,15 @@
-using System.Buffers.Binary;
-using System.Runtime.InteropServices;
 using static TorchSharp.torch;
 
 namespace RlSpec.Policy.Checkpoints;
 
-/// <summary>Reads a safetensors file into float32 CPU tensors (F16 and BF16 widen exactly).</summary>
+/// <summary>Reads safetensors files: whole into float32 tensors (small files: drafter heads, weight snapshots), or one
+/// tensor at a time straight into existing tensors (<see cref="ReadInto"/>, what checkpoint loading uses).</summary>
 public static class SafeTensorsReader
 {
+    /// <summary>Bytes read per call: large tensors arrive in slices (a span cannot exceed 2 GiB).</summary>
+    private const long ChunkBytes = 256 << 20;
+
+    /// <summary>Every tensor of the file as a float32 CPU tensor (F16 and BF16 widen exactly).</summary>
     public static Dictionary<string, Tensor> Read(string path)
     {
         if (!File.Exists(path))
@@ -19,10 +22,9 @@ public static class SafeTensorsReader
         var tensors = new Dictionary<string, Tensor>();
         foreach (var entry in entries)
         {
-            var raw = new byte[entry.End - entry.Begin];
-            stream.Position = dataStart + entry.Begin;
-            stream.ReadExactly(raw);
-            tensors[entry.Name] = tensor(Widen(raw, entry.DType), entry.Shape);
+            using var stored = empty(entry.Shape, entry.DType.ToScalarType());
+            ReadInto(stream, dataStart, entry, stored);
+            tensors[entry.Name] = stored.to_type(ScalarType.Float32, copy: true);
         }
 
         return tensors;
@@ -34,24 +36,35 @@ public static class SafeTensorsReader
         return SafeTensorsHeader.Read(stream, path).Metadata;
     }
 
-    private static float[] Widen(byte[] raw, SafeTensorsDType dtype)
+    /// <summary>
+    /// Reads <paramref name="entry"/> into <paramref name="target"/> (same shape): straight into its storage when it is a
+    /// contiguous CPU tensor of the stored dtype, otherwise through a CPU buffer of that one tensor, converted by copy.
+    /// </summary>
+    public static void ReadInto(Stream stream, long dataStart, SafeTensorsEntry entry, Tensor target)
     {
-        switch (dtype)
+        var stored = entry.DType.ToScalarType();
+        if (target.device_type == TorchSharp.DeviceType.CPU && target.dtype == stored && target.is_contiguous())
         {
-            case SafeTensorsDType.F32:
-                return MemoryMarshal.Cast<byte, float>(raw).ToArray();
-            case SafeTensorsDType.F16:
-                return MemoryMarshal.Cast<byte, Half>(raw).ToArray().Select(h => (float)h).ToArray();
-            default:
-                // bfloat16 is the top half of a float32: shifting the bits back is exact.
-                var result = new float[raw.Length / 2];
-                for (var i = 0; i < result.Length; i++)
-                {
-                    var bits = BinaryPrimitives.ReadUInt16LittleEndian(raw.AsSpan(2 * i, 2));
-                    result[i] = BitConverter.Int32BitsToSingle(bits << 16);
-                }
+            ReadBytes(stream, dataStart + entry.Begin, target);
+            return;
+        }
 
-                return result;
+        using var buffer = empty(entry.Shape, stored);
+        ReadBytes(stream, dataStart + entry.Begin, buffer);
+        using var noGrad = no_grad();
+        target.copy_(buffer);
+    }
+
+    private static void ReadBytes(Stream stream, long position, Tensor target)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        stream.Position = position;
+        var flat = target.view(-1);
+        var perChunk = Math.Max(1, ChunkBytes / flat.element_size());
+        for (long start = 0; start < flat.numel(); start += perChunk)
+        {
+            stream.ReadExactly(flat.narrow(0, start, Math.Min(perChunk, flat.numel() - start)).bytes);
         }
     }
 }

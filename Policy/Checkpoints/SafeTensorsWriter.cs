@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using static TorchSharp.torch;
@@ -7,15 +6,18 @@ using static TorchSharp.torch;
 namespace RlSpec.Policy.Checkpoints;
 
 /// <summary>
-/// Writes float32 tensors as a safetensors file. The file is written beside the target and renamed into place,
-/// so an interrupted save never leaves a half-written checkpoint where a good one was.
+/// Writes tensors (F32, F16 or BF16, each in its own dtype) as a safetensors file, one tensor at a time so a large
+/// model is never copied whole. The file is written beside the target and renamed into place, so an interrupted save
+/// never leaves a half-written checkpoint where a good one was.
 /// </summary>
 public static class SafeTensorsWriter
 {
+    /// <summary>Bytes copied per write: large tensors go out in slices, never as one managed array.</summary>
+    private const long ChunkBytes = 64 << 20;
+
     public static void Write(string path, IEnumerable<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
         var ordered = tensors.OrderBy(t => t.Key, StringComparer.Ordinal).ToList();
-        var payloads = ordered.Select(t => Bytes(t.Key, t.Value)).ToList();
         var header = new Dictionary<string, object>();
         if (metadata is { Count: > 0 })
         {
@@ -23,15 +25,17 @@ public static class SafeTensorsWriter
         }
 
         long offset = 0;
-        for (var i = 0; i < ordered.Count; i++)
+        foreach (var (name, t) in ordered)
         {
-            header[ordered[i].Key] = new Dictionary<string, object>
+            var dtype = SafeTensorsDTypeExtensions.FromScalarType(t.dtype, name);
+            var length = t.numel() * dtype.ByteSize();
+            header[name] = new Dictionary<string, object>
             {
-                ["dtype"] = "F32",
-                ["shape"] = ordered[i].Value.shape,
-                ["data_offsets"] = new[] { offset, offset + payloads[i].Length },
+                ["dtype"] = dtype.ToString(),
+                ["shape"] = t.shape,
+                ["data_offsets"] = new[] { offset, offset + length },
             };
-            offset += payloads[i].Length;
+            offset += length;
         }
 
         var json = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(header));
@@ -46,21 +50,21 @@ public static class SafeTensorsWriter
             BinaryPrimitives.WriteInt64LittleEndian(prefix, headerBytes.Length);
             stream.Write(prefix);
             stream.Write(headerBytes);
-            foreach (var payload in payloads)
+            foreach (var (_, t) in ordered)
             {
-                stream.Write(payload);
+                WriteData(stream, t);
             }
         });
     }
 
-    private static byte[] Bytes(string name, Tensor t)
+    private static void WriteData(Stream stream, Tensor t)
     {
-        if (t.dtype != ScalarType.Float32)
+        using var scope = NewDisposeScope();
+        var flat = t.detach().cpu().contiguous().view(-1);
+        var perChunk = Math.Max(1, ChunkBytes / flat.element_size());
+        for (long start = 0; start < flat.numel(); start += perChunk)
         {
-            throw new ArgumentException($"tensor '{name}' is {t.dtype}; RlSpec writes float32 checkpoints.");
+            stream.Write(flat.narrow(0, start, Math.Min(perChunk, flat.numel() - start)).bytes);
         }
-
-        using var cpu = t.detach().cpu().contiguous();
-        return MemoryMarshal.AsBytes(cpu.data<float>().ToArray().AsSpan()).ToArray();
     }
 }

@@ -11,22 +11,26 @@ public sealed class Attention : nn.Module<Tensor, Tensor>
     private readonly Linear k_proj;
     private readonly Linear v_proj;
     private readonly Linear o_proj;
+    private readonly RmsNorm? q_norm; // Qwen3: per-head RMSNorm before rotary
+    private readonly RmsNorm? k_norm;
 #pragma warning restore IDE1006
     private readonly int _layer;
     private readonly int _heads;
     private readonly int _kvHeads;
     private readonly int _headDim;
 
-    public Attention(PolicyConfig config, int layer) : base(nameof(Attention))
+    public Attention(PolicyConfig config, int layer, ScalarType? dtype = null, Device? device = null) : base(nameof(Attention))
     {
         _layer = layer;
         _heads = config.NumHeads;
         _kvHeads = config.NumKvHeads;
         _headDim = config.HeadDim;
-        q_proj = nn.Linear(config.HiddenSize, _heads * _headDim, hasBias: config.AttentionBias);
-        k_proj = nn.Linear(config.HiddenSize, _kvHeads * _headDim, hasBias: config.AttentionBias);
-        v_proj = nn.Linear(config.HiddenSize, _kvHeads * _headDim, hasBias: config.AttentionBias);
-        o_proj = nn.Linear(_heads * _headDim, config.HiddenSize, hasBias: false);
+        q_proj = nn.Linear(config.HiddenSize, _heads * _headDim, hasBias: config.AttentionBias, device, dtype);
+        k_proj = nn.Linear(config.HiddenSize, _kvHeads * _headDim, hasBias: config.AttentionBias, device, dtype);
+        v_proj = nn.Linear(config.HiddenSize, _kvHeads * _headDim, hasBias: config.AttentionBias, device, dtype);
+        o_proj = nn.Linear(_heads * _headDim, config.HiddenSize, hasBias: false, device, dtype);
+        q_norm = config.QkNorm ? new RmsNorm(_headDim, config.RmsNormEps, dtype, device) : null;
+        k_norm = config.QkNorm ? new RmsNorm(_headDim, config.RmsNormEps, dtype, device) : null;
         RegisterComponents();
     }
 
@@ -35,8 +39,8 @@ public sealed class Attention : nn.Module<Tensor, Tensor>
     internal Tensor Forward(Tensor x, ForwardContext ctx)
     {
         var (batch, time) = (x.shape[0], x.shape[1]);
-        var q = q_proj.call(x).view(batch, time, _heads, _headDim).transpose(1, 2);    // [B, H, T, D]
-        var k = k_proj.call(x).view(batch, time, _kvHeads, _headDim).transpose(1, 2);  // [B, KV, T, D]
+        var q = Normed(q_norm, q_proj.call(x).view(batch, time, _heads, _headDim)).transpose(1, 2);    // [B, H, T, D]
+        var k = Normed(k_norm, k_proj.call(x).view(batch, time, _kvHeads, _headDim)).transpose(1, 2);  // [B, KV, T, D]
         var v = v_proj.call(x).view(batch, time, _kvHeads, _headDim).transpose(1, 2);  // [B, KV, T, D]
         q = RotaryEmbedding.Apply(q, ctx.Cos, ctx.Sin);
         k = RotaryEmbedding.Apply(k, ctx.Cos, ctx.Sin);
@@ -50,6 +54,8 @@ public sealed class Attention : nn.Module<Tensor, Tensor>
             : MaskedGrouped(q, k, v, ctx.Mask);                                                             // [B, H, T, D]
         return o_proj.call(y.transpose(1, 2).reshape(batch, time, _heads * _headDim));
     }
+
+    private static Tensor Normed(RmsNorm? norm, Tensor x) => norm is null ? x : norm.call(x);
 
     /// <summary>
     /// Grouped-query attention without copying the cache: the G query heads that share a KV head are stacked along the

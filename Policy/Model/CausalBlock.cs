@@ -19,12 +19,12 @@ public sealed class CausalBlock : nn.Module<Tensor, Tensor>
     {
         _config = config with { NumLayers = 1, MaxPositions = maxPositions, MtpHeads = 0 };
         layer = new DecoderLayer(_config, 0);
-        rotary_emb = new RotaryEmbedding(config.HeadDim, maxPositions, config.RopeTheta);
+        rotary_emb = new RotaryEmbedding(config.HeadDim, maxPositions, config.RopeTheta, config.RopeScaling);
         RegisterComponents();
     }
 
     /// <summary>A cache for this block on <paramref name="device"/>.</summary>
-    public KvCache NewCache(int batchSize, int capacity, Device device) => new(_config, batchSize, capacity, device);
+    public KvCache NewCache(int batchSize, int capacity, Device device) => new(_config, batchSize, capacity, device, parameters().First().dtype);
 
     /// <summary>Plain causal pass over positions 0..T-1 of <paramref name="x"/> [B, T, hidden].</summary>
     public override Tensor forward(Tensor x) => layer.Forward(x, Contexts.Causal(x.shape[0], x.shape[1], x.device));

@@ -12,12 +12,12 @@ public sealed class DecoderLayer : nn.Module<Tensor, Tensor>
     private readonly Mlp mlp;
 #pragma warning restore IDE1006
 
-    public DecoderLayer(PolicyConfig config, int layer) : base(nameof(DecoderLayer))
+    public DecoderLayer(PolicyConfig config, int layer, ScalarType? dtype = null, Device? device = null) : base(nameof(DecoderLayer))
     {
-        input_layernorm = new RmsNorm(config.HiddenSize, config.RmsNormEps);
-        self_attn = new Attention(config, layer);
-        post_attention_layernorm = new RmsNorm(config.HiddenSize, config.RmsNormEps);
-        mlp = new Mlp(config);
+        input_layernorm = new RmsNorm(config.HiddenSize, config.RmsNormEps, dtype, device);
+        self_attn = new Attention(config, layer, dtype, device);
+        post_attention_layernorm = new RmsNorm(config.HiddenSize, config.RmsNormEps, dtype, device);
+        mlp = new Mlp(config, dtype, device);
         RegisterComponents();
     }
 

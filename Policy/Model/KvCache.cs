@@ -18,8 +18,8 @@ public sealed class KvCache : IDisposable
     private readonly int _start;       // first row of this view
     private readonly bool _owner;
 
-    public KvCache(PolicyConfig config, int batchSize, int capacity, Device device)
-        : this(AllocateLayers(config, batchSize, capacity, device), AllocateLayers(config, batchSize, capacity, device), new int[batchSize], 0, batchSize, capacity, owner: true)
+    public KvCache(PolicyConfig config, int batchSize, int capacity, Device device, ScalarType dtype = ScalarType.Float32)
+        : this(AllocateLayers(config, batchSize, capacity, device, dtype), AllocateLayers(config, batchSize, capacity, device, dtype), new int[batchSize], 0, batchSize, capacity, owner: true)
     {
     }
 
@@ -164,10 +164,10 @@ public sealed class KvCache : IDisposable
         }
     }
 
-    private static Tensor[] AllocateLayers(PolicyConfig config, int batchSize, int capacity, Device device) =>
+    private static Tensor[] AllocateLayers(PolicyConfig config, int batchSize, int capacity, Device device, ScalarType dtype) =>
         Enumerable.Range(0, config.NumLayers)
             // + the padding sink; the cache owns its buffers (it is disposed explicitly), so no dispose scope may take them.
-            .Select(_ => zeros([batchSize, config.NumKvHeads, capacity + 1, config.HeadDim], device: device).DetachFromDisposeScope())
+            .Select(_ => zeros([batchSize, config.NumKvHeads, capacity + 1, config.HeadDim], dtype, device).DetachFromDisposeScope())
             .ToArray();
 
     public void Dispose()

@@ -13,9 +13,9 @@ public sealed class MtpHead : nn.Module<Tensor, Tensor>
     private readonly Linear proj;
 #pragma warning restore IDE1006
 
-    public MtpHead(PolicyConfig config) : base(nameof(MtpHead))
+    public MtpHead(PolicyConfig config, ScalarType? dtype = null, Device? device = null) : base(nameof(MtpHead))
     {
-        proj = nn.Linear(config.HiddenSize, config.HiddenSize, hasBias: false);
+        proj = nn.Linear(config.HiddenSize, config.HiddenSize, hasBias: false, device, dtype);
         RegisterComponents();
     }
 

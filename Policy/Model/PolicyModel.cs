@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace RlSpec.Policy.Model;
 
 /// <summary>
-/// Llama/Qwen2-style decoder-only policy. One <see cref="Forward"/> serves prefill, decode, multi-token
+/// Llama/Qwen2/Qwen3-style decoder-only policy. One <see cref="Forward"/> serves prefill, decode, multi-token
 /// verification and training; the only difference between them is whether a <see cref="KvCache"/> is passed
 /// and how many tokens are fed. Batches are right-padded: sequence b's real tokens come first, and
 /// <c>validCounts</c> says how many of the T fed tokens are real so the cache only keeps those.
@@ -18,13 +18,15 @@ public sealed class PolicyModel : nn.Module
     private readonly ModuleList<MtpHead>? mtp_heads;
 #pragma warning restore IDE1006
 
-    public PolicyModel(PolicyConfig config) : base(nameof(PolicyModel))
+    /// <param name="dtype">Parameter dtype (default float32); checkpoints load straight into parameters of this type.</param>
+    /// <param name="device">Where parameters are allocated (default CPU), so a loaded model never passes through host memory whole.</param>
+    public PolicyModel(PolicyConfig config, ScalarType? dtype = null, Device? device = null) : base(nameof(PolicyModel))
     {
         Config = config.Validated();
-        model = new DecoderStack(config);
-        lm_head = config.TieEmbeddings ? null : nn.Linear(config.HiddenSize, config.VocabSize, hasBias: false);
-        rotary_emb = new RotaryEmbedding(config.HeadDim, config.MaxPositions, config.RopeTheta);
-        mtp_heads = config.MtpHeads > 0 ? new ModuleList<MtpHead>(Enumerable.Range(0, config.MtpHeads).Select(_ => new MtpHead(config)).ToArray()) : null;
+        model = new DecoderStack(config, dtype, device);
+        lm_head = config.TieEmbeddings ? null : nn.Linear(config.HiddenSize, config.VocabSize, hasBias: false, device, dtype);
+        rotary_emb = new RotaryEmbedding(config.HeadDim, config.MaxPositions, config.RopeTheta, config.RopeScaling);
+        mtp_heads = config.MtpHeads > 0 ? new ModuleList<MtpHead>(Enumerable.Range(0, config.MtpHeads).Select(_ => new MtpHead(config, dtype, device)).ToArray()) : null;
         RegisterComponents();
     }
 
@@ -32,11 +34,14 @@ public sealed class PolicyModel : nn.Module
 
     public Device Device => model.embed_tokens.weight!.device;
 
+    /// <summary>Parameter dtype; KV caches and activations follow it, logits are float32.</summary>
+    public ScalarType DType => model.embed_tokens.weight!.dtype;
+
     /// <summary>Token embedding table [V, hidden], shared with drafters that reuse it.</summary>
     public Tensor EmbeddingWeight => model.embed_tokens.weight!;
 
     /// <summary>A cache on this model's device for <paramref name="batchSize"/> sequences of up to <paramref name="capacity"/> positions.</summary>
-    public KvCache NewCache(int batchSize, int capacity) => new(Config, batchSize, capacity, Device);
+    public KvCache NewCache(int batchSize, int capacity) => new(Config, batchSize, capacity, Device, DType);
 
     /// <param name="inputIds">Token ids [B, T], right-padded.</param>
     /// <param name="cache">Cache holding earlier positions; new keys/values are written after each sequence's length.</param>

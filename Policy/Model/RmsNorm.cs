@@ -7,16 +7,22 @@ namespace RlSpec.Policy.Model;
 /// <summary>Root-mean-square layer norm, computed in float32 as Llama does, whatever the activation dtype.</summary>
 public sealed class RmsNorm : nn.Module<Tensor, Tensor>
 {
-#pragma warning disable IDE1006 // field names are checkpoint keys
-    private readonly Parameter weight;
-#pragma warning restore IDE1006
-    private readonly double _eps;
+    private readonly Scalar _epsilon;
 
-    public RmsNorm(long size, double eps) : base(nameof(RmsNorm))
+    public RmsNorm(long size, double eps, ScalarType? dtype = null, Device? device = null) : base(nameof(RmsNorm))
     {
-        weight = new Parameter(ones(size));
-        _eps = eps;
-        RegisterComponents();
+        _epsilon = eps.ToScalar();
+        weight = new Parameter(ones(size, dtype, device));
+    }
+
+#pragma warning disable IDE1006 // the checkpoint key
+    /// <summary>The scale. Kept only in the registered parameters (no field, which TorchSharp would register a second
+    /// time) and settable, as TorchSharp's own modules keep theirs.</summary>
+    public Parameter weight
+#pragma warning restore IDE1006
+    {
+        get => get_parameter(nameof(weight))!;
+        set => ConditionallyRegisterParameter(nameof(weight), value);
     }
 
     public override Tensor forward(Tensor x) => Normalize(x, weight);
@@ -28,7 +34,9 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var x32 = x.to_type(ScalarType.Float32);
-        var normed = x32 * (x32.pow(2).mean([-1], keepdim: true) + _eps).rsqrt();
+        // square(), not pow(2): a temporary Scalar argument can be finalized while libtorch still reads it (seen once as
+        // an internal assert in pow under parallel tests); the epsilon Scalar lives as long as the module.
+        var normed = x32 * x32.square().mean([-1], keepdim: true).add(_epsilon).rsqrt();
         return (normed.to_type(x.dtype) * scale).MoveToOuterDisposeScope();
     }
 }

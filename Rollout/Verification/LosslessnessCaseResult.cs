@@ -12,7 +12,8 @@ namespace RlSpec.Rollout.Verification;
 /// <param name="GreedyIdentical">At temperature 0: every speculative completion equals plain greedy decoding.</param>
 /// <param name="AcceptanceLength">Tokens emitted per row per verify step.</param>
 /// <param name="BonusFraction">Share of row-steps whose drafts were all accepted, so their last token was a bonus draw from p.</param>
-/// <param name="AtLimitFinished">Completions of the prompt at the context limit that ended there, plain and speculative (equal).</param>
+/// <param name="AtLimitFinished">Speculative completions of the prompt at the context limit that ran to the limit.</param>
+/// <param name="Checked">False for a greedy case of a half-precision policy: reported, not decided (argmax ties flip with rounding).</param>
 public sealed record LosslessnessCaseResult(
     string Drafter,
     int DraftTokens,
@@ -32,7 +33,8 @@ public sealed record LosslessnessCaseResult(
     bool? GreedyIdentical,
     double AcceptanceLength,
     double BonusFraction,
-    int AtLimitFinished)
+    int AtLimitFinished,
+    bool Checked = true)
 {
     /// <summary>Per-position TV scale of the worst test (bound = z × scale).</summary>
     [JsonIgnore]

@@ -82,8 +82,10 @@ public sealed class LosslessnessCheck
         var atLimit = speculative.Sequences.Where((s, i) => promptOf[i] == _prompts.Count - 1 && _prompts[^1].Count + s.Completion.Count == _policy.Config.MaxPositions).Count();
         return new LosslessnessCaseResult(c.Drafter, c.DraftTokens, c.Temperature, c.TopK, c.TopP, c.Samples, c.Adaptive,
             all.Min(r => r.PValue), worst.TotalVariation, TvNoiseBound: 0, NoiseUnits(worst), trainedError, processedError, Passed: false, all.Count, identical,
-            speculative.Stats.AcceptanceLength, speculative.Stats.BonusFraction, atLimit)
-        { WorstTvScale = worst.TvScale };
+            speculative.Stats.AcceptanceLength, speculative.Stats.BonusFraction, atLimit, Checked: !sampling.IsGreedy || _settings.CheckGreedy)
+        {
+            WorstTvScale = worst.TvScale,
+        };
     }
 
     /// <summary>Decides pass/fail for every case with Bonferroni thresholds over all tests of the run.</summary>
@@ -94,13 +96,13 @@ public sealed class LosslessnessCheck
         return cases.Select(c => c with
         {
             TvNoiseBound = z * c.WorstTvScale,
-            Passed = c.MinPValue >= threshold && c.MaxTvInNoiseUnits <= z && c.LogprobMaxAbsErr <= _settings.LogprobTolerance
+            Passed = !c.Checked || c.MinPValue >= threshold && c.MaxTvInNoiseUnits <= z && c.LogprobMaxAbsErr <= _settings.LogprobTolerance
                 && c.ProcessedLogprobMaxAbsErr <= _settings.LogprobTolerance && c.GreedyIdentical != false,
         }).ToList();
     }
 
     /// <summary>Per-test p-value threshold: the family-wise alpha split over every test of the run.</summary>
-    public double Threshold(IReadOnlyList<LosslessnessCaseResult> cases) => _settings.FamilyAlpha / Math.Max(1, cases.Sum(c => c.TestCount));
+    public double Threshold(IReadOnlyList<LosslessnessCaseResult> cases) => _settings.FamilyAlpha / Math.Max(1, cases.Where(c => c.Checked).Sum(c => c.TestCount));
 
     /// <summary>
     /// The TV bound in noise units: if every category's frequency difference stays within z standard deviations, TV stays

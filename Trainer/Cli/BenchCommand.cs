@@ -5,5 +5,8 @@ namespace RlSpec.Trainer.Cli;
 /// <summary><c>rlspec bench ...</c>: throughput measurements (benchmarks, not tests).</summary>
 public static class BenchCommand
 {
-    public static Command Create() => new("bench", "Throughput benchmarks.") { BenchDecodeCommand.Create(), BenchGenerationCommand.Create(), BenchRolloutCommand.Create() };
+    public static Command Create() => new("bench", "Throughput benchmarks.")
+    {
+        BenchDecodeCommand.Create(), BenchGenerationCommand.Create(), BenchRolloutCommand.Create(), BenchLoadCommand.Create(), BenchLoadCommand.CreateChild(),
+    };
 }

@@ -18,20 +18,22 @@ public static class BenchDecodeCommand
         var checkpoint = CommonOptions.Checkpoint(required: false);
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
+        var dtype = CommonOptions.DType();
         var batches = new Option<int[]>("--batch") { Description = "Batch sizes", DefaultValueFactory = _ => [1, 8], AllowMultipleArgumentsPerToken = true };
         var steps = new Option<int>("--steps") { Description = "Decode steps timed per repeat", DefaultValueFactory = _ => 64 };
         var prompt = new Option<int>("--prompt-tokens") { Description = "Prefill length before timing", DefaultValueFactory = _ => 16 };
         var repeats = new Option<int>("--repeats") { Description = "Repeats per batch size (median reported)", DefaultValueFactory = _ => 5 };
         var command = new Command("decode", "Plain KV-cached decode throughput at each batch size.")
         {
-            checkpoint, device, threads, batches, steps, prompt, repeats,
+            checkpoint, device, threads, dtype, batches, steps, prompt, repeats,
         };
         command.SetAction(parse =>
         {
             var dev = RuntimeSetup.Apply(parse.GetValue(device)!, parse.GetValue(threads));
+            var wanted = ModelDType.Parse(parse.GetValue(dtype)!, "--dtype");
             var model = parse.GetValue(checkpoint) is { } dir
-                ? PolicyCheckpoint.Load(dir, dev).Model
-                : WeightInit.NewPolicy(new PolicyConfig(TextTokenizer.ForCharacters(new ArithmeticTask(new()).Alphabet).VocabSize), 0).to(dev);
+                ? PolicyCheckpoint.Load(dir, dev, wanted).Model
+                : WeightInit.NewPolicy(new PolicyConfig(TextTokenizer.ForCharacters(new ArithmeticTask(new()).Alphabet).VocabSize), 0).to(dev).to(wanted);
             model.eval();
             var table = new Table().AddColumn("batch").AddColumn("ms / step").AddColumn("tokens/s");
             foreach (var b in parse.GetValue(batches)!)

@@ -31,14 +31,15 @@ public static class BenchGenerationCommand
         var seed = CommonOptions.Seed();
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
+        var dtype = CommonOptions.DType();
         var command = new Command("generation", "Plain vs speculative generation: tokens/s, speedup, acceptance and cost ratios.")
         {
-            checkpoint, draftCheckpoint, drafters, batches, draftTokens, adaptive, temperature, topK, topP, maxTokens, repeats, json, seed, device, threads,
+            checkpoint, draftCheckpoint, drafters, batches, draftTokens, adaptive, temperature, topK, topP, maxTokens, repeats, json, seed, device, threads, dtype,
         };
         command.SetAction(parse =>
         {
             var dev = RuntimeSetup.Apply(parse.GetValue(device)!, parse.GetValue(threads));
-            var (policy, tokenizer) = PolicySource.Load(parse.GetValue(checkpoint), dev, parse.GetValue(seed), 0.02);
+            var (policy, tokenizer) = PolicySource.Load(parse.GetValue(checkpoint), dev, parse.GetValue(seed), 0.02, parse.GetValue(dtype)!);
             var factory = new DrafterFactory(policy, tokenizer, parse.GetValue(draftCheckpoint), parse.GetValue(seed), parse.GetValue(checkpoint));
             var names = parse.GetValue(drafters)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
                 .Where(n => (n != "draft-model" || factory.HasTrainedDraft) && (n is not ("eagle" or "chunk") || factory.HasTrainedHead(n))).ToList();

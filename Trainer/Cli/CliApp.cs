@@ -24,6 +24,7 @@ public static class CliApp
             TrainCommand.Create(),
             SweepCommand.Create(),
             VerifyLosslessCommand.Create(),
+            InspectCommand.Create(),
         };
         if (Console.IsOutputRedirected)
         {

@@ -23,6 +23,12 @@ public static class CommonOptions
         DefaultValueFactory = _ => 0,
     };
 
+    public static Option<string> DType() => new("--dtype")
+    {
+        Description = $"Parameter dtype the checkpoint is loaded in: {string.Join(", ", RlSpec.Policy.Model.ModelDType.Names)}",
+        DefaultValueFactory = _ => RlSpec.Policy.Model.ModelDType.Default,
+    };
+
     public static Option<string> Checkpoint(bool required) => new("--checkpoint")
     {
         Description = "HF-style model directory (config.json + model.safetensors + tokenizer files)",

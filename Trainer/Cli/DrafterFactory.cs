@@ -54,7 +54,7 @@ public sealed class DrafterFactory(PolicyModel policy, TextTokenizer tokenizer, 
         }
 
         torch.manual_seed(seed + 23);
-        var head = new EagleHead(policy.Config, EagleConfig.For(policy.Config, chunk)).to(policy.Device);
+        var head = new EagleHead(policy.Config, EagleConfig.For(policy.Config, chunk)).to(policy.Device).to(policy.DType);
         head.eval();
         return head;
     }

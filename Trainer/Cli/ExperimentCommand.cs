@@ -35,7 +35,7 @@ public static class ExperimentCommand
         {
             var outDir = parse.GetValue(output)!;
             RunDirectory.EnsureFreshCheckpointTarget(outDir);
-            var (policy, tokenizer) = PolicySource.Load(parse.GetValue(checkpoint), RuntimeSetup.Apply(parse.GetValue(device)!, parse.GetValue(threads)), 0, 0);
+            var (policy, tokenizer) = PolicySource.Load(parse.GetValue(checkpoint), RuntimeSetup.Apply(parse.GetValue(device)!, parse.GetValue(threads)), 0, 0, RlSpec.Policy.Model.ModelDType.Default);
             var draftTokens = parse.GetValue(k);
             var options = defaults with
             {

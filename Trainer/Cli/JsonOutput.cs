@@ -6,7 +6,13 @@ namespace RlSpec.Trainer.Cli;
 /// <summary>JSON the project writes (--json outputs, run state): snake_case keys (what Python and notebooks expect), written atomically.</summary>
 public static class JsonOutput
 {
-    private static readonly JsonSerializerOptions Options = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
+    // Named literals: a measured error can be infinite (a token the fresh forward gives probability 0), and that must be written, not thrown.
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
 
     public static void Write(string path, object value) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(value, Options));
 

@@ -27,12 +27,13 @@ public sealed class PolicySamplingCliOptions
     private readonly Option<int> _maxNewTokens = new("--max-new-tokens") { DefaultValueFactory = _ => 96, Description = "Completion budget of the policy samples (match your rollouts)" };
     private readonly Option<string> _device = CommonOptions.Device();
     private readonly Option<int> _threads = CommonOptions.Threads();
+    private readonly Option<string> _dtype = CommonOptions.DType();
     private readonly Option<int> _seed = CommonOptions.Seed();
 
     public static PolicySamplingCliOptions AddTo(Command command)
     {
         var o = new PolicySamplingCliOptions();
-        foreach (var option in new Option[] { o._policy, o._steps, o._batch, o._temperature, o._task, o._maxNewTokens, o._device, o._threads, o._seed })
+        foreach (var option in new Option[] { o._policy, o._steps, o._batch, o._temperature, o._task, o._maxNewTokens, o._device, o._threads, o._dtype, o._seed })
         {
             command.Options.Add(option);
         }
@@ -48,7 +49,7 @@ public sealed class PolicySamplingCliOptions
 
     /// <summary>Applies device/threads and loads the policy named by --policy.</summary>
     public (PolicyModel Model, TextTokenizer Tokenizer) LoadPolicy(ParseResult parse) =>
-        PolicyCheckpoint.Load(PolicyDirectory(parse), RuntimeSetup.Apply(parse.GetValue(_device)!, parse.GetValue(_threads)));
+        PolicyCheckpoint.Load(PolicyDirectory(parse), RuntimeSetup.Apply(parse.GetValue(_device)!, parse.GetValue(_threads)), ModelDType.Parse(parse.GetValue(_dtype)!, "--dtype"));
 
     /// <summary>Built-in task prompts completed by <paramref name="policy"/> at --temperature, --batch-size per step.</summary>
     public PolicySampleSource Samples(ParseResult parse, PolicyModel policy, TextTokenizer tokenizer) =>

@@ -12,15 +12,17 @@ namespace RlSpec.Trainer.Cli;
 /// </summary>
 public static class PolicySource
 {
-    public static (PolicyModel Model, TextTokenizer Tokenizer) Load(string? checkpoint, torch.Device device, long seed, double randomStd)
+    /// <param name="dtype">--dtype: the parameter dtype (the random policy is built in float32 and converted).</param>
+    public static (PolicyModel Model, TextTokenizer Tokenizer) Load(string? checkpoint, torch.Device device, long seed, double randomStd, string dtype)
     {
+        var wanted = ModelDType.Parse(dtype, "--dtype");
         if (checkpoint is not null)
         {
-            return PolicyCheckpoint.Load(checkpoint, device);
+            return PolicyCheckpoint.Load(checkpoint, device, wanted);
         }
 
         var tokenizer = TextTokenizer.ForCharacters(new ArithmeticTask(new ArithmeticTaskConfig()).Alphabet);
-        var model = WeightInit.NewPolicy(new PolicyConfig(tokenizer.VocabSize, MtpHeads: 4), seed, randomStd).to(device);
+        var model = WeightInit.NewPolicy(new PolicyConfig(tokenizer.VocabSize, MtpHeads: 4), seed, randomStd).to(device).to(wanted);
         model.eval();
         return (model, tokenizer);
     }

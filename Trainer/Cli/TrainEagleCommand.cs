@@ -40,7 +40,7 @@ public static class TrainEagleCommand
 
             var (model, tokenizer) = shared.LoadPolicy(parse);
             torch.manual_seed(shared.Seed(parse));
-            var head = new EagleHead(model.Config, EagleConfig.For(model.Config, chunk)).to(model.Device);
+            var head = new EagleHead(model.Config, EagleConfig.For(model.Config, chunk)).to(model.Device).to(model.DType);
             var source = shared.Samples(parse, model, tokenizer);
             var options = shared.Training(parse);
             var log = ConsoleLog.For(name);

@@ -1,4 +1,5 @@
 using RlSpec.Policy.Model;
+using RlSpec.Policy.Tokenization;
 
 namespace RlSpec.Trainer.Config;
 
@@ -17,6 +18,7 @@ public static class ConfigValidator
         Range("model.heads", c.Model.Heads, 0, 1024);
         Range("model.kv_heads", c.Model.KvHeads, 0, 1024);
         Range("model.intermediate", c.Model.Intermediate, 0, 1_000_000);
+        OneOf("model.dtype", c.Model.Dtype, [.. ModelDType.Names]);
         OneOf("task.kind", c.Task.Kind, "arithmetic", "chain", "jsonl");
         Range("task.max_ops", c.Task.MaxOps, 1, 16);
         Range("task.min_digits", c.Task.MinDigits, 1, 9);
@@ -24,6 +26,12 @@ public static class ConfigValidator
         OneOf("task.reward", c.Task.Reward, "exact", "numeric", "regex");
         Require(c.Task.Kind != "jsonl" || c.Task.Dataset is not null, "task.dataset", "is required when task.kind is jsonl");
         Range("task.eval_prompts", c.Task.EvalPrompts, 0, 100_000);
+        if (c.Task.PromptTemplate is { } template)
+        {
+            Require(c.Task.Kind == "jsonl", "task.prompt_template", "applies to task.kind jsonl (the built-in warm start trains on bare prompts)");
+            Resolvable(template);
+        }
+
         Range("rollout.prompts_per_step", c.Rollout.PromptsPerStep, 1, 100_000);
         Range("rollout.group_size", c.Rollout.GroupSize, 2, 1024);
         Range("rollout.max_new_tokens", c.Rollout.MaxNewTokens, 1, 100_000);
@@ -62,6 +70,18 @@ public static class ConfigValidator
         Range("pipeline.rollout_workers", c.Pipeline.RolloutWorkers, 1, 64);
         Range("logging.checkpoint_every", c.Logging.CheckpointEvery, 1, 10_000_000);
         return c;
+    }
+
+    private static void Resolvable(string template)
+    {
+        try
+        {
+            PromptTemplate.Resolve(template, "task.prompt_template");
+        }
+        catch (ArgumentException e)
+        {
+            throw new ConfigException($"config: {e.Message}");
+        }
     }
 
     private static void Range(string key, int value, int min, int max) =>

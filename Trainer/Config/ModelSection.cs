@@ -26,6 +26,10 @@ public sealed record ModelSection
     /// <summary>cpu, cuda, cuda:N or auto.</summary>
     public string Device { get; init; } = "auto";
 
+    /// <summary>Parameter dtype the policy is loaded and trained in: float32, bfloat16 or float16 (checkpoints stored in
+    /// another dtype are converted while loading).</summary>
+    public string Dtype { get; init; } = RlSpec.Policy.Model.ModelDType.Default;
+
     /// <summary>CPU threads for libtorch (0 = its default).</summary>
     public int Threads { get; init; }
 }

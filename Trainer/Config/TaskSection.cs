@@ -21,6 +21,12 @@ public sealed record TaskSection
     /// <summary>exact, numeric or regex (kind jsonl).</summary>
     public string Reward { get; init; } = "exact";
 
+    /// <summary>
+    /// How each prompt is presented to the model (kind jsonl): a file, or inline text, containing <c>{prompt}</c>, e.g.
+    /// configs/templates/qwen-chat.txt. Special tokens written in it become their single ids; null = BOS + prompt.
+    /// </summary>
+    public string? PromptTemplate { get; init; }
+
     /// <summary>Regex whose first group extracts the answer from a completion (default: the whole trimmed completion).</summary>
     public string? AnswerPattern { get; init; }
 

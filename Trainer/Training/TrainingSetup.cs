@@ -60,7 +60,10 @@ public sealed class TrainingSetup : IDisposable
     {
         var task = TaskFactory.Create(config.Task);
         var policyDir = resumeFrom ?? config.Model.Checkpoint ?? WarmStartInto(config, Path.Combine(runDirectory, "warm-start"), device, log);
-        var (policy, tokenizer) = PolicyCheckpoint.Load(policyDir, device);
+        var dtype = ModelDType.Parse(config.Model.Dtype, "model.dtype");
+        var (policy, loadedTokenizer) = PolicyCheckpoint.Load(policyDir, device, dtype);
+        // The template travels with the tokenizer, so rollouts, evaluation and timing all format prompts the same way.
+        var tokenizer = loadedTokenizer.WithPromptTemplate(config.Task.PromptTemplate is { } template ? PromptTemplate.Resolve(template, "task.prompt_template") : null);
         foreach (var c in task.Examples(config.Seed).Take(64).SelectMany(e => e.Prompt))
         {
             if (tokenizer.Encode(c.ToString()).Count == 0)
@@ -75,7 +78,7 @@ public sealed class TrainingSetup : IDisposable
 
         // The KL anchor is the run's starting policy, also when resuming from a later checkpoint.
         var startingPolicy = config.Model.Checkpoint ?? Path.Combine(runDirectory, "warm-start");
-        var reference = config.Trainer.KlBeta > 0 ? PolicyCheckpoint.Load(startingPolicy, device).Model : null;
+        var reference = config.Trainer.KlBeta > 0 ? PolicyCheckpoint.Load(startingPolicy, device, dtype).Model : null;
         var learner = new Grpo.GrpoLearner(policy, reference, Options(config.Trainer, config.Rollout), config.Trainer.Steps, tokenizer.Special.Pad);
         if (resumeFrom is not null)
         {
@@ -113,10 +116,9 @@ public sealed class TrainingSetup : IDisposable
     /// before its first chunk, with its own drafter and generator.</summary>
     private PolicyReplica NewReplica()
     {
-        var policy = new PolicyModel(Policy.Config);
-        policy.to(Policy.Device);
+        var policy = new PolicyModel(Policy.Config, Policy.DType, Policy.Device);
         policy.eval();
-        var head = Aligner is null ? null : new EagleHead(Policy.Config, Aligner.Head.Config).to(Policy.Device);
+        var head = Aligner is null ? null : new EagleHead(Policy.Config, Aligner.Head.Config).to(Policy.Device).to(Policy.DType);
         var rollout = Config.Rollout;
         var generation = new GenerationOptions(rollout.MaxNewTokens, new SamplingParams(rollout.Temperature, rollout.TopK, rollout.TopP));
         var speculation = new SpeculationOptions(Config.Speculation.DraftTokens, Config.Speculation.Adaptive);
@@ -177,7 +179,7 @@ public sealed class TrainingSetup : IDisposable
         }
 
         torch.manual_seed(config.Seed + 23);
-        var fresh = new EagleHead(policy.Config, EagleConfig.For(policy.Config, chunk)).to(policy.Device);
+        var fresh = new EagleHead(policy.Config, EagleConfig.For(policy.Config, chunk)).to(policy.Device).to(policy.DType);
         var trainer = new EagleTrainer(policy, fresh, config.Drafter.LearningRate);
         if (config.Drafter.PretrainSteps > 0)
         {

@@ -52,6 +52,26 @@ public sealed class CliErrorTests
     }
 
     [Fact]
+    public void A_bad_dtype_flag_is_a_one_line_error_naming_the_flag()
+    {
+        var (code, error) = Run("eval", "--checkpoint", "/nonexistent/ckpt", "--dtype", "fp8", "--device", "cpu");
+        code.Should().Be(2);
+        error.Trim().Should().Be("error: --dtype: 'fp8' is not a model dtype (expected one of: float32, bfloat16, float16).");
+    }
+
+    [Theory]
+    [InlineData("model.dtype=half", "*'model.dtype' must be one of float32, bfloat16, float16; got 'half'*")]
+    [InlineData("task.prompt_template=/nonexistent/template.txt", "*task.prompt_template: '/nonexistent/template.txt' is neither a file nor a template containing {prompt}*")]
+    public void Bad_model_and_template_settings_fail_before_a_run_directory_exists(string setting, string message)
+    {
+        var runDir = Path.Combine(Path.GetTempPath(), $"rlspec-never-{Guid.NewGuid():N}");
+        var (code, error) = Run("train", "--set", setting, "--set", "task.kind=jsonl", "--set", "task.dataset=/nonexistent/data.jsonl", "--set", $"logging.run_dir={runDir}");
+        code.Should().Be(2);
+        error.Should().Match(message);
+        Directory.Exists(runDir).Should().BeFalse("nothing is written for a config that cannot run");
+    }
+
+    [Fact]
     public void A_libstdcxx_load_failure_is_explained_with_the_fix()
     {
         var failure = new TypeInitializationException("TorchSharp.torch", new NotSupportedException("This application uses TorchSharp but...\nTrying to load native component\n..."));
