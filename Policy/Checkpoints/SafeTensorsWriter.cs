@@ -12,7 +12,11 @@ namespace RlSpec.Policy.Checkpoints;
 /// </summary>
 public static class SafeTensorsWriter
 {
-    public static void Write(string path, IEnumerable<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    public static void Write(string path, IEnumerable<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata = null) =>
+        AtomicFile.Write(path, stream => Write(stream, tensors, metadata));
+
+    /// <summary>Writes the safetensors bytes to <paramref name="stream"/> (weights sent between nodes use the file format too).</summary>
+    public static void Write(Stream stream, IEnumerable<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
         var ordered = tensors.OrderBy(t => t.Key, StringComparer.Ordinal).ToList();
         var payloads = ordered.Select(t => Bytes(t.Key, t.Value)).ToList();
@@ -40,17 +44,14 @@ public static class SafeTensorsWriter
         json.CopyTo(headerBytes, 0);
         headerBytes.AsSpan(json.Length).Fill((byte)' ');
 
-        AtomicFile.Write(path, stream =>
+        Span<byte> prefix = stackalloc byte[8];
+        BinaryPrimitives.WriteInt64LittleEndian(prefix, headerBytes.Length);
+        stream.Write(prefix);
+        stream.Write(headerBytes);
+        foreach (var payload in payloads)
         {
-            Span<byte> prefix = stackalloc byte[8];
-            BinaryPrimitives.WriteInt64LittleEndian(prefix, headerBytes.Length);
-            stream.Write(prefix);
-            stream.Write(headerBytes);
-            foreach (var payload in payloads)
-            {
-                stream.Write(payload);
-            }
-        });
+            stream.Write(payload);
+        }
     }
 
     private static byte[] Bytes(string name, Tensor t)

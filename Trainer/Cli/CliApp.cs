@@ -22,6 +22,7 @@ public static class CliApp
             ExperimentCommand.Create(),
             TrainCommand.Create(),
             SweepCommand.Create(),
+            WorkerCommand.Create(),
             VerifyLosslessCommand.Create(),
         };
         if (Console.IsOutputRedirected)
@@ -34,7 +35,8 @@ public static class CliApp
         {
             return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (e is TorchUnavailableException or CheckpointFormatException or ConfigException or InvalidDataException or FileNotFoundException or ArgumentException)
+        catch (Exception e) when (e is TorchUnavailableException or CheckpointFormatException or ConfigException or InvalidDataException or FileNotFoundException or ArgumentException
+            or Cluster.ClusterException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 2;
