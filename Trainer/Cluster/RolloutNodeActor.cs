@@ -66,7 +66,12 @@ public sealed class RolloutNodeActor : ReceiveActor, IWithTimers
         Receive<BlobArrived>(Arrived);
         Receive<SetupBuilt>(Built);
         Receive<NodeBroken>(b => Broken(b.Error));
-        Receive<RolloutWork>(work => WithWeights(work.PolicyVersion, () => NextWorker().Tell(work)));
+        Receive<RolloutWork>(work =>
+        {
+            Log($"step {work.Step + 1} chunk {work.Chunk}: {work.Prompts.Count} prompt(s) with weights v{work.PolicyVersion}"
+                + (work.Attempt > 1 ? $" (attempt {work.Attempt})" : ""));
+            WithWeights(work.PolicyVersion, () => NextWorker().Tell(work));
+        });
         Receive<LoadWeights>(load => WithWeights(load.Version, () =>
         {
             _loading[load.Version] = _workers.Count;
