@@ -66,11 +66,20 @@ public sealed class BlobStore(int keepWeights, int chunkBytes = BlobStore.Defaul
         }
     }
 
+    /// <summary>Asks for whichever weights version is newest when the request arrives (a node joining mid-run); the
+    /// manifest names the version's own key.</summary>
+    public const string LatestWeightsKey = "weights-latest";
+
     /// <summary>The manifest a node starts a download from, or null when the blob is not (or no longer) held.</summary>
     public BlobManifest? Manifest(string key)
     {
         lock (_gate)
         {
+            if (key == LatestWeightsKey && _weights.Count > 0)
+            {
+                key = WeightsKey(_weights.Max);
+            }
+
             return _blobs.TryGetValue(key, out var blob) ? new BlobManifest(key, blob.Bytes.LongLength, ChunkBytes, blob.Sha256) : null;
         }
     }

@@ -7,7 +7,7 @@ namespace RlSpec.Trainer.Cluster;
 /// <summary>
 /// A rollout node's one contact with the trainer. Once the cluster is up it registers with the trainer's pool (again
 /// every 2 s until answered), fetches the setup blob, has its replicas built (<see cref="RolloutNodeParts"/>, on the
-/// node's compute thread), fetches the current weights version, and only then says it is ready. Work and weight loads
+/// node's compute thread), fetches the weights version that is newest by then, and only then says it is ready. Work and weight loads
 /// are handed to its workers (<see cref="RolloutWorkerActor"/>s, each generating on a thread of its own) only once the
 /// version they name is in the node's cache, fetched in checksummed chunks if need be, so a replica never generates with
 /// any other version. It ends the session (<see cref="NodeOutcome"/>) when the run finishes, when the trainer refuses
@@ -25,6 +25,7 @@ public sealed class RolloutNodeActor : ReceiveActor, IWithTimers
     private Address? _trainer;
     private IActorRef? _pool;
     private long _startVersion = -1;
+    private bool _awaitingReady;
     private RolloutNodeParts? _parts;
     private int _next;
 
@@ -62,7 +63,7 @@ public sealed class RolloutNodeActor : ReceiveActor, IWithTimers
         Receive<RolloutNodeAccepted>(Accepted);
         Receive<BlobManifest>(Manifest);
         Receive<BlobChunk>(Chunk);
-        Receive<BlobUnavailable>(gone => Broken(new InvalidOperationException($"the trainer no longer holds '{gone.Key}'.")));
+        Receive<BlobUnavailable>(Unavailable);
         Receive<BlobArrived>(Arrived);
         Receive<SetupBuilt>(Built);
         Receive<NodeBroken>(b => Broken(b.Error));
@@ -151,6 +152,11 @@ public sealed class RolloutNodeActor : ReceiveActor, IWithTimers
 
     private void Manifest(BlobManifest manifest)
     {
+        if (!_downloads.ContainsKey(manifest.Key))
+        {
+            _downloads.Remove(BlobStore.LatestWeightsKey); // the newest version turned out to be this one
+        }
+
         var download = new BlobDownload(manifest);
         _downloads[manifest.Key] = download;
         download.NextRequests().ToList().ForEach(i => _pool!.Tell(new FetchBlobChunk(manifest.Key, i)));
@@ -189,6 +195,25 @@ public sealed class RolloutNodeActor : ReceiveActor, IWithTimers
         {
             waiting.ForEach(then => then());
         }
+
+        if (_awaitingReady)
+        {
+            _awaitingReady = false;
+            _pool!.Tell(new RolloutNodeReady(version));
+        }
+    }
+
+    private void Unavailable(BlobUnavailable gone)
+    {
+        _downloads.Remove(gone.Key);
+        if (_awaitingReady && _waiting.Count == 0)
+        {
+            // The version that was newest when this node asked has been replaced meanwhile: take the newest again.
+            Fetch(BlobStore.LatestWeightsKey);
+            return;
+        }
+
+        Broken(new InvalidOperationException($"the trainer no longer holds '{gone.Key}'."));
     }
 
     private void Built(SetupBuilt built)
@@ -208,7 +233,9 @@ public sealed class RolloutNodeActor : ReceiveActor, IWithTimers
             return;
         }
 
-        WithWeights(_startVersion, () => _pool!.Tell(new RolloutNodeReady(_startVersion)));
+        // The version current at registration may be gone after a long setup: fetch whichever is newest now.
+        _awaitingReady = true;
+        Fetch(BlobStore.LatestWeightsKey);
     }
 
     /// <summary>Runs <paramref name="then"/> once weights <paramref name="version"/> are in the node's cache (fetching them first).</summary>
