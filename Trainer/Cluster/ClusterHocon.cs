@@ -29,6 +29,10 @@ public static class ClusterHocon
 
     private static Akka.Configuration.Config Node(HostPort self, string role, IReadOnlyList<HostPort> seeds) => ConfigurationFactory.ParseString($$"""
         akka {
+          # Join retries while the trainer is not up yet, and association failures after a node was killed, are expected
+          # here and reported by the nodes' own lines; Akka's errors still print.
+          loglevel = ERROR
+          stdout-loglevel = ERROR
           actor.provider = cluster
           remote {
             log-remote-lifecycle-events = off

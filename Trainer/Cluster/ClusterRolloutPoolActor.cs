@@ -296,6 +296,12 @@ public sealed class ClusterRolloutPoolActor : ReceiveActor, IWithUnboundedStash,
 
         Context.Unwatch(node.Ref);
         var (lost, failure) = _dealer.RemoveNode(id);
+        if (_finishing is not null)
+        {
+            Acknowledged(node.Name); // nodes leave once the run is over
+            return;
+        }
+
         var silent = _clock.Elapsed.TotalSeconds - node.LastHeard;
         Log($"rollout node {node.Name} lost ({why}; last heard from {silent:F1} s ago): "
             + (lost.Count == 0 ? "it had no chunk in flight" : $"chunk(s) {string.Join(", ", lost.Select(w => w.Chunk))} of step {lost[0].Step + 1} go to the other nodes")
@@ -305,7 +311,6 @@ public sealed class ClusterRolloutPoolActor : ReceiveActor, IWithUnboundedStash,
             CompleteSyncIfDone();
         }
 
-        _finishing?.Pending.Remove(node.Name);
         if (failure is not null)
         {
             Fail(failure);

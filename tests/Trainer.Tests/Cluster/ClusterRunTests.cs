@@ -138,6 +138,19 @@ public sealed class ClusterRunTests(ClusterRunFixture fixture, ITestOutputHelper
         ShouldMatchTheSingleProcessRun(runDir);
     }
 
+    [Fact]
+    public void A_trainer_that_no_worker_joins_fails_after_the_join_timeout_saying_how_to_start_one()
+    {
+        var port = FreePort();
+        var config = fixture.Config(Path.Combine(fixture.Directory, "nobody"), port);
+        config = config with { Cluster = config.Cluster with { JoinTimeoutS = 2 } };
+
+        var act = () => RlSpec.Trainer.Cli.TrainCommand.Fresh(config);
+
+        act.Should().Throw<RlSpec.Trainer.Cluster.ClusterException>()
+            .WithMessage($"cluster: 0 of 2 rollout node(s) joined within 2 s (cluster.join_timeout_s); start them with `rlspec worker --join 127.0.0.1:{port}`.");
+    }
+
     private static string Name(NodeProcess worker) =>
         worker.Output.Split('\n').First(l => l.Contains("rollout node akka.tcp", StringComparison.Ordinal)).Split("rollout node ")[1].Split(' ')[0];
 
