@@ -7,7 +7,7 @@ namespace RlSpec.Trainer.Cluster;
 /// weights version never floods the connection the cluster's heartbeats share), chunks may arrive in any order and
 /// twice, and the assembled bytes are handed out only if their SHA-256 matches the manifest's.
 /// </summary>
-public sealed class BlobDownload(BlobManifest manifest, int window = 8)
+public sealed class BlobDownload(BlobManifest manifest, int window = 32)
 {
     private readonly byte[] _bytes = new byte[manifest.Length];
     private readonly bool[] _received = new bool[manifest.Chunks];

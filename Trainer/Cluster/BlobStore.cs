@@ -10,8 +10,9 @@ namespace RlSpec.Trainer.Cluster;
 /// </summary>
 public sealed class BlobStore(int keepWeights, int chunkBytes = BlobStore.DefaultChunkBytes)
 {
-    /// <summary>Under Akka.Remote's frame limit (set in <see cref="ClusterHocon"/>) with room for the envelope.</summary>
-    public const int DefaultChunkBytes = 1024 * 1024;
+    /// <summary>Below .NET's large-object threshold (85,000 bytes), so the copies remoting makes of each chunk stay off
+    /// the large-object heap: on the development machine 64 KiB chunks moved a 4.3 MB version 3–6x faster than 1 MiB ones.</summary>
+    public const int DefaultChunkBytes = 64 * 1024;
 
     public const string SetupKey = "setup";
 
