@@ -1,8 +1,8 @@
 using FluentAssertions;
 using MessagePack;
+using RlSpec.Policy.Model;
 using RlSpec.Policy.Tasks;
 using RlSpec.Rollout.Speculative;
-using RlSpec.Policy.Model;
 using RlSpec.Trainer.Actors;
 using RlSpec.Trainer.Cluster;
 using RlSpec.Trainer.Grpo;

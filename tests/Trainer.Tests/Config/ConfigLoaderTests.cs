@@ -74,7 +74,11 @@ public sealed class ConfigLoaderTests : IDisposable
 
         config.Cluster.Should().BeEquivalentTo(new ClusterSection
         {
-            Enabled = true, Hostname = "10.0.0.5", SeedNodes = ["10.0.0.5:4053", "10.0.0.6:4053"], MinRolloutNodes = 2, JoinTimeoutS = 30,
+            Enabled = true,
+            Hostname = "10.0.0.5",
+            SeedNodes = ["10.0.0.5:4053", "10.0.0.6:4053"],
+            MinRolloutNodes = 2,
+            JoinTimeoutS = 30,
         });
         ConfigLoader.Load(null, ["cluster.seed_nodes=a:1,b:2"]).Cluster.SeedNodes.Should().Equal("a:1", "b:2");
         ConfigLoader.Load(Write("again.yaml", ConfigLoader.ToYaml(config)), []).Should().BeEquivalentTo(config);
