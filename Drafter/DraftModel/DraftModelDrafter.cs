@@ -23,24 +23,23 @@ public sealed class DraftModelDrafter(PolicyModel draft, int padId) : IDrafter
 
     public PolicyModel Model => draft;
 
-    public void Begin(IReadOnlyList<IReadOnlyList<int>> prompts, SamplingParams sampling, int capacity)
+    public void Begin(int rows, SamplingParams sampling, int capacity)
     {
-        _cache?.Dispose();
+        End();
         _sampling = sampling;
-        _cache = draft.NewCache(prompts.Count, capacity);
-        _committedLengths = new int[prompts.Count];
+        _cache = draft.NewCache(rows, capacity);
     }
 
-    public DraftProposal Propose(IReadOnlyList<IReadOnlyList<int>> contexts, IReadOnlyList<bool> active, int k, TokenSampler sampler)
+    public DraftProposal Propose(IReadOnlyList<IReadOnlyList<int>> contexts, int k, TokenSampler sampler)
     {
-        var cache = _cache ?? throw new InvalidOperationException("draft-model drafter: Propose before Begin.");
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var batch = contexts.Count;
-        var missing = contexts.Select((c, b) => active[b] && k > 0 ? c.Skip(cache.Lengths[b]).ToList() : []).ToList();
+        var cache = Cache().Slice(0, batch);
+        var missing = contexts.Select((c, b) => k > 0 ? c.Skip(cache.Lengths[b]).ToList() : []).ToList();
         _committedLengths = cache.Lengths.Select((l, b) => l + missing[b].Count).ToArray();
         _lastK = k;
-        if (k == 0 || missing.All(m => m.Count == 0))
+        if (k == 0)
         {
             return new DraftProposal(zeros([batch, 0], ScalarType.Int64, device: draft.Device), null, new int[batch]);
         }
@@ -55,7 +54,9 @@ public sealed class DraftModelDrafter(PolicyModel draft, int padId) : IDrafter
         {
             if (i > 0)
             {
-                next = draft.Forward(tokens[^1], cache).Logits.squeeze(1);
+                // A row at the context limit feeds padding (its drafts there are past what the verifier may check).
+                var fits = cache.Lengths.Select(l => l < draft.Config.MaxPositions ? 1 : 0).ToArray();
+                next = draft.Forward(tokens[^1], cache, fits).Logits.squeeze(1);
             }
 
             var p = LogitsProcessor.ToProbabilities(next, _sampling);                            // [B, V]
@@ -63,28 +64,34 @@ public sealed class DraftModelDrafter(PolicyModel draft, int padId) : IDrafter
             probs.Add(p.unsqueeze(1));
         }
 
-        var proposed = active.Select(a => a ? k : 0).ToArray();
-        return new DraftProposal(cat(tokens, 1).MoveToOuterDisposeScope(), cat(probs, 1).MoveToOuterDisposeScope(), proposed);
+        return new DraftProposal(cat(tokens, 1).MoveToOuterDisposeScope(), cat(probs, 1).MoveToOuterDisposeScope(), Enumerable.Repeat(k, batch).ToArray());
     }
 
     /// <summary>Keeps the accepted drafts that were fed (the k-th never is) and drops the rest.</summary>
     public void Commit(IReadOnlyList<int> accepted)
     {
-        var cache = _cache ?? throw new InvalidOperationException("draft-model drafter: Commit before Begin.");
         if (_lastK == 0)
         {
             return;
         }
 
+        var cache = Cache();
         for (var b = 0; b < accepted.Count; b++)
         {
             cache.Rollback(b, Math.Min(cache.Lengths[b], _committedLengths[b] + Math.Min(accepted[b], _lastK - 1)));
         }
     }
 
+    /// <summary>The copy starts from whatever the source row had fed; the next proposal feeds the rest.</summary>
+    public void CopyRow(int from, int to) => Cache().CopyRow(from, to);
+
+    public void ResetRow(int row) => Cache().Rollback(row, 0);
+
     public void End()
     {
         _cache?.Dispose();
         _cache = null;
     }
+
+    private KvCache Cache() => _cache ?? throw new InvalidOperationException("draft-model drafter: used before Begin.");
 }

@@ -13,10 +13,11 @@ public interface IHiddenStateDrafter : IDrafter
     IReadOnlyCollection<int> CaptureLayers { get; }
 
     /// <summary>
-    /// Called after the prefill and after every verify step with the states [B, T, hidden] of the T fed positions.
-    /// Row b's first <paramref name="committed"/>[b] positions are now part of its sequence (0 = nothing new, e.g.
-    /// a finished row), and <paramref name="nextTokens"/>[b][i] is the token that follows committed position i, so
-    /// the last committed position's output is the row's pending token. The tensors belong to the caller: keep copies.
+    /// Called after every prefill and verify forward with the states [m, T, hidden] of the T positions fed to rows
+    /// <paramref name="firstRow"/> .. firstRow+m−1. Row i's first <paramref name="committed"/>[i] positions are now part
+    /// of its sequence (0 = nothing new), and <paramref name="nextTokens"/>[i][j] is the token that follows committed
+    /// position j, so the last committed position's output is the row's pending token. The tensors belong to the
+    /// caller: keep copies.
     /// </summary>
-    void ObserveHidden(IReadOnlyDictionary<int, Tensor> hidden, IReadOnlyList<int> committed, IReadOnlyList<IReadOnlyList<int>> nextTokens);
+    void ObserveHidden(IReadOnlyDictionary<int, Tensor> hidden, int firstRow, IReadOnlyList<int> committed, IReadOnlyList<IReadOnlyList<int>> nextTokens);
 }

@@ -15,7 +15,7 @@ namespace RlSpec.Drafter.Eagle;
 public sealed class EagleDrafter(PolicyModel policy, EagleHead head) : IHiddenStateDrafter
 {
     private KvCache? _cache;
-    private Tensor? _last;            // [B, hidden]: head output at each row's newest committed pair
+    private Tensor? _last;            // [rows, hidden]: head output at each row's newest committed pair
     private bool[] _valid = [];
     private SamplingParams _sampling = new();
 
@@ -25,23 +25,24 @@ public sealed class EagleDrafter(PolicyModel policy, EagleHead head) : IHiddenSt
 
     public IReadOnlyCollection<int> CaptureLayers => [.. head.Config.FeatureLayers];
 
-    public void Begin(IReadOnlyList<IReadOnlyList<int>> prompts, SamplingParams sampling, int capacity)
+    public void Begin(int rows, SamplingParams sampling, int capacity)
     {
         End();
         _sampling = sampling;
-        _valid = new bool[prompts.Count];
-        _cache = head.NewCache(prompts.Count, capacity, policy.Device);
+        _valid = new bool[rows];
+        _cache = head.NewCache(rows, capacity, policy.Device);
+        _last = zeros([rows, policy.Config.HiddenSize], device: policy.Device).DetachFromDisposeScope();
     }
 
-    public void ObserveHidden(IReadOnlyDictionary<int, Tensor> hidden, IReadOnlyList<int> committed, IReadOnlyList<IReadOnlyList<int>> nextTokens)
+    public void ObserveHidden(IReadOnlyDictionary<int, Tensor> hidden, int firstRow, IReadOnlyList<int> committed, IReadOnlyList<IReadOnlyList<int>> nextTokens)
     {
-        var cache = _cache ?? throw new InvalidOperationException("eagle drafter: ObserveHidden before Begin.");
+        var (cache, states) = State();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var features = cat(head.Config.FeatureLayers.Select(l => hidden[l]).ToList(), -1);              // [B, T, F]
-        var (batch, time) = (features.shape[0], features.shape[1]);
-        var next = new long[batch * time];
-        for (var b = 0; b < batch; b++)
+        var features = cat(head.Config.FeatureLayers.Select(l => hidden[l]).ToList(), -1);              // [m, T, F]
+        var (rows, time) = (features.shape[0], features.shape[1]);
+        var next = new long[rows * time];
+        for (var b = 0; b < rows; b++)
         {
             for (var i = 0; i < committed[b]; i++)
             {
@@ -49,22 +50,20 @@ public sealed class EagleDrafter(PolicyModel policy, EagleHead head) : IHiddenSt
             }
         }
 
-        var outputs = head.Extend(head.ContextInputs(policy, features, tensor(next, [batch, time], device: policy.Device)), cache, committed);
-        var last = outputs[arange(batch, device: policy.Device), tensor(committed.Select(c => (long)Math.Max(c - 1, 0)).ToArray(), device: policy.Device)];
+        var outputs = head.Extend(head.ContextInputs(policy, features, tensor(next, [rows, time], device: policy.Device)), cache.Slice(firstRow, (int)rows), committed);
+        var last = outputs[arange(rows, device: policy.Device), tensor(committed.Select(c => (long)Math.Max(c - 1, 0)).ToArray(), device: policy.Device)];
         var fresh = tensor(committed.Select(c => c > 0).ToArray(), device: policy.Device).unsqueeze(1);
-        var merged = _last is null ? last : where(fresh, last, _last);
-        _last?.Dispose();
-        _last = merged.DetachFromDisposeScope();
-        for (var b = 0; b < batch; b++)
+        var view = states.narrow(0, firstRow, rows);
+        view.copy_(where(fresh, last, view));
+        for (var b = 0; b < rows; b++)
         {
-            _valid[b] |= committed[b] > 0;
+            _valid[firstRow + b] |= committed[b] > 0;
         }
     }
 
-    public DraftProposal Propose(IReadOnlyList<IReadOnlyList<int>> contexts, IReadOnlyList<bool> active, int k, TokenSampler sampler)
+    public DraftProposal Propose(IReadOnlyList<IReadOnlyList<int>> contexts, int k, TokenSampler sampler)
     {
-        var cache = _cache ?? throw new InvalidOperationException("eagle drafter: Propose before Begin.");
-        var state = _last ?? throw new InvalidOperationException("eagle drafter: Propose before any hidden state was observed.");
+        var (whole, states) = State();
         if (k > head.Config.MaxChain)
         {
             throw new ArgumentException($"eagle: draft length {k} exceeds the head's max_chain ({head.Config.MaxChain}).");
@@ -72,7 +71,10 @@ public sealed class EagleDrafter(PolicyModel policy, EagleHead head) : IHiddenSt
 
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
+        var live = contexts.Count;
+        var cache = whole.Slice(0, live);
         var lengths = cache.Lengths.ToArray();
+        var state = states.narrow(0, 0, live);
         var q = new List<Tensor>();
         var drafted = new List<Tensor>();
         for (var j = 0; j < k; j++)
@@ -86,17 +88,32 @@ public sealed class EagleDrafter(PolicyModel policy, EagleHead head) : IHiddenSt
             }
         }
 
-        for (var b = 0; b < lengths.Length; b++)
+        for (var b = 0; b < live; b++)
         {
             cache.Rollback(b, lengths[b]);   // draft pairs are scratch: the verify step re-adds what was committed
         }
 
-        var counts = active.Select((a, b) => a && _valid[b] ? k : 0).ToArray();
+        var counts = Enumerable.Range(0, live).Select(b => _valid[b] ? k : 0).ToArray();
         return new DraftProposal(stack(drafted, 1).MoveToOuterDisposeScope(), stack(q, 1).MoveToOuterDisposeScope(), counts);
     }
 
     public void Commit(IReadOnlyList<int> accepted)
     {
+    }
+
+    public void CopyRow(int from, int to)
+    {
+        var (cache, states) = State();
+        cache.CopyRow(from, to);
+        using var noGrad = no_grad();
+        states[to].copy_(states[from]);
+        _valid[to] = _valid[from];
+    }
+
+    public void ResetRow(int row)
+    {
+        State().Cache.Rollback(row, 0);
+        _valid[row] = false;
     }
 
     public void End()
@@ -106,4 +123,7 @@ public sealed class EagleDrafter(PolicyModel policy, EagleHead head) : IHiddenSt
         _last?.Dispose();
         _last = null;
     }
+
+    private (KvCache Cache, Tensor Last) State() =>
+        _cache is { } cache && _last is { } last ? (cache, last) : throw new InvalidOperationException("eagle drafter: used before Begin.");
 }

@@ -12,7 +12,7 @@ namespace RlSpec.Drafter.Mtp;
 /// </summary>
 public sealed class MtpDrafter(PolicyModel policy) : IHiddenStateDrafter
 {
-    private Tensor? _hidden;          // [B, hidden] at each row's pending-token position
+    private Tensor? _hidden;          // [rows, hidden] at each row's pending-token position
     private bool[] _valid = [];
     private SamplingParams _sampling = new();
 
@@ -20,43 +20,48 @@ public sealed class MtpDrafter(PolicyModel policy) : IHiddenStateDrafter
 
     public IReadOnlyCollection<int> CaptureLayers => [policy.FinalLayer];
 
-    public void Begin(IReadOnlyList<IReadOnlyList<int>> prompts, SamplingParams sampling, int capacity)
+    public void Begin(int rows, SamplingParams sampling, int capacity)
     {
         if (policy.Config.MtpHeads == 0)
         {
             throw new InvalidOperationException("mtp drafter: the policy has no MTP heads (train them with `rlspec train-mtp`).");
         }
 
+        End();
         _sampling = sampling;
-        _valid = new bool[prompts.Count];
+        _valid = new bool[rows];
+        _hidden = zeros([rows, policy.Config.HiddenSize], device: policy.Device).DetachFromDisposeScope();
     }
 
-    public void ObserveHidden(IReadOnlyDictionary<int, Tensor> hidden, IReadOnlyList<int> committed, IReadOnlyList<IReadOnlyList<int>> nextTokens)
+    public void ObserveHidden(IReadOnlyDictionary<int, Tensor> hidden, int firstRow, IReadOnlyList<int> committed, IReadOnlyList<IReadOnlyList<int>> nextTokens)
     {
+        var all = Hidden();
+        using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var states = hidden[policy.FinalLayer].detach();                                          // [B, T, H]
-        var last = states[arange(committed.Count, device: states.device), tensor(committed.Select(c => (long)Math.Max(c - 1, 0)).ToArray(), device: states.device)];
+        var states = hidden[policy.FinalLayer];                                                    // [m, T, H]
+        var rows = committed.Count;
+        var last = states[arange(rows, device: states.device), tensor(committed.Select(c => (long)Math.Max(c - 1, 0)).ToArray(), device: states.device)];
         var fresh = tensor(committed.Select(c => c > 0).ToArray(), device: states.device).unsqueeze(1);
-        var merged = _hidden is null ? last : where(fresh, last, _hidden);
-        _hidden?.Dispose();
-        _hidden = merged.clone().DetachFromDisposeScope();
-        for (var b = 0; b < committed.Count; b++)
+        var view = all.narrow(0, firstRow, rows);
+        view.copy_(where(fresh, last.to_type(view.dtype), view));
+        for (var b = 0; b < rows; b++)
         {
-            _valid[b] |= committed[b] > 0;
+            _valid[firstRow + b] |= committed[b] > 0;
         }
     }
 
-    public DraftProposal Propose(IReadOnlyList<IReadOnlyList<int>> contexts, IReadOnlyList<bool> active, int k, TokenSampler sampler)
+    public DraftProposal Propose(IReadOnlyList<IReadOnlyList<int>> contexts, int k, TokenSampler sampler)
     {
-        var hidden = _hidden ?? throw new InvalidOperationException("mtp drafter: Propose before any hidden state was observed.");
+        var hidden = Hidden();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
+        var live = contexts.Count;
         var width = Math.Min(k, policy.Config.MtpHeads);
-        var logits = policy.MtpLogits(hidden).narrow(1, 0, width);                             // [B, k, V]
-        var (batch, vocab) = (logits.shape[0], logits.shape[2]);
-        var q = LogitsProcessor.ToProbabilities(logits.reshape(-1, vocab), _sampling).view(batch, width, vocab);
-        var tokens = sampler.Sample(q.view(-1, vocab)).view(batch, width);
-        var counts = active.Select((a, b) => a && _valid[b] ? width : 0).ToArray();
+        var logits = policy.MtpLogits(hidden.narrow(0, 0, live)).narrow(1, 0, width);             // [n, k, V]
+        var vocab = logits.shape[2];
+        var q = LogitsProcessor.ToProbabilities(logits.reshape(-1, vocab), _sampling).view(live, width, vocab);
+        var tokens = sampler.Sample(q.view(-1, vocab)).view(live, width);
+        var counts = Enumerable.Range(0, live).Select(b => _valid[b] ? width : 0).ToArray();
         return new DraftProposal(tokens.MoveToOuterDisposeScope(), q.MoveToOuterDisposeScope(), counts);
     }
 
@@ -64,9 +69,21 @@ public sealed class MtpDrafter(PolicyModel policy) : IHiddenStateDrafter
     {
     }
 
+    public void CopyRow(int from, int to)
+    {
+        var hidden = Hidden();
+        using var noGrad = no_grad();
+        hidden[to].copy_(hidden[from]);
+        _valid[to] = _valid[from];
+    }
+
+    public void ResetRow(int row) => _valid[row] = false;
+
     public void End()
     {
         _hidden?.Dispose();
         _hidden = null;
     }
+
+    private Tensor Hidden() => _hidden ?? throw new InvalidOperationException("mtp drafter: used before Begin.");
 }

@@ -19,21 +19,16 @@ public sealed class NGramDrafter(int minN = 1, int maxN = 3, Device? device = nu
 
     public int MaxN { get; } = maxN;
 
-    public void Begin(IReadOnlyList<IReadOnlyList<int>> prompts, SamplingParams sampling, int capacity)
+    public void Begin(int rows, SamplingParams sampling, int capacity)
     {
     }
 
-    public DraftProposal Propose(IReadOnlyList<IReadOnlyList<int>> contexts, IReadOnlyList<bool> active, int k, TokenSampler sampler)
+    public DraftProposal Propose(IReadOnlyList<IReadOnlyList<int>> contexts, int k, TokenSampler sampler)
     {
         var tokens = new long[contexts.Count * k];
         var counts = new int[contexts.Count];
         for (var b = 0; b < contexts.Count; b++)
         {
-            if (!active[b])
-            {
-                continue;
-            }
-
             var proposal = Lookup(contexts[b], k);
             for (var i = 0; i < proposal.Count; i++)
             {
@@ -80,6 +75,14 @@ public sealed class NGramDrafter(int minN = 1, int maxN = 3, Device? device = nu
     }
 
     public void Commit(IReadOnlyList<int> accepted)
+    {
+    }
+
+    public void CopyRow(int from, int to)
+    {
+    }
+
+    public void ResetRow(int row)
     {
     }
 

@@ -14,11 +14,11 @@ public sealed class RandomDrafter(int vocabSize, Device? device = null) : IDraft
 
     public string Name => "random";
 
-    public void Begin(IReadOnlyList<IReadOnlyList<int>> prompts, SamplingParams sampling, int capacity)
+    public void Begin(int rows, SamplingParams sampling, int capacity)
     {
     }
 
-    public DraftProposal Propose(IReadOnlyList<IReadOnlyList<int>> contexts, IReadOnlyList<bool> active, int k, TokenSampler sampler)
+    public DraftProposal Propose(IReadOnlyList<IReadOnlyList<int>> contexts, int k, TokenSampler sampler)
     {
         using var scope = NewDisposeScope();
         var batch = contexts.Count;
@@ -26,11 +26,19 @@ public sealed class RandomDrafter(int vocabSize, Device? device = null) : IDraft
         var gumbel = -(-sampler.Uniform([batch, k, vocabSize], _device).clamp_min(1e-12).log()).log();
         var q = (2 * gumbel).softmax(-1);                                          // [B, k, V]
         var tokens = sampler.Sample(q.view(-1, vocabSize)).view(batch, k);        // [B, k]
-        var counts = active.Select(a => a ? k : 0).ToArray();
+        var counts = Enumerable.Repeat(k, batch).ToArray();
         return new DraftProposal(tokens.MoveToOuterDisposeScope(), q.MoveToOuterDisposeScope(), counts);
     }
 
     public void Commit(IReadOnlyList<int> accepted)
+    {
+    }
+
+    public void CopyRow(int from, int to)
+    {
+    }
+
+    public void ResetRow(int row)
     {
     }
 

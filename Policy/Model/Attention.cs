@@ -45,13 +45,32 @@ public sealed class Attention : nn.Module<Tensor, Tensor>
             (k, v) = ctx.Cache.Write(_layer, k, v, ctx.WriteIndex!, ctx.KeySpan);       // [B, KV, S, D]
         }
 
-        if (_kvHeads != _heads)
-        {
-            k = k.repeat_interleave(_heads / _kvHeads, dim: 1);
-            v = v.repeat_interleave(_heads / _kvHeads, dim: 1);
-        }
-
-        var y = nn.functional.scaled_dot_product_attention(q, k, v, ctx.Mask, 0.0, ctx.Mask is null); // [B, H, T, D]
+        var y = _kvHeads == _heads ? nn.functional.scaled_dot_product_attention(q, k, v, ctx.Mask, 0.0, ctx.Mask is null)
+            : ctx.Mask is null ? CausalGrouped(q, k, v)
+            : MaskedGrouped(q, k, v, ctx.Mask);                                                             // [B, H, T, D]
         return o_proj.call(y.transpose(1, 2).reshape(batch, time, _heads * _headDim));
+    }
+
+    /// <summary>
+    /// Grouped-query attention without copying the cache: the G query heads that share a KV head are stacked along the
+    /// query axis ([B, KV, G·T, D]), so each KV head is read once, in place, however long the cache is. Query head h
+    /// uses KV head h / G, the layout HF checkpoints use.
+    /// </summary>
+    private Tensor MaskedGrouped(Tensor q, Tensor k, Tensor v, Tensor mask)
+    {
+        var (batch, time, groups) = (q.shape[0], q.shape[2], _heads / _kvHeads);
+        var stacked = q.reshape(batch, _kvHeads, groups * time, _headDim);
+        var y = nn.functional.scaled_dot_product_attention(stacked, k, v, mask.repeat(1, 1, groups, 1), 0.0, false); // [B, KV, G·T, D]
+        return y.reshape(batch, _heads, time, _headDim);
+    }
+
+    /// <summary>
+    /// The cache-free causal pass (training, log-prob recompute) keeps the fused causal kernel, which needs one key
+    /// head per query head; there the keys are only T long and repeating them is cheap.
+    /// </summary>
+    private Tensor CausalGrouped(Tensor q, Tensor k, Tensor v)
+    {
+        var groups = _heads / _kvHeads;
+        return nn.functional.scaled_dot_product_attention(q, k.repeat_interleave(groups, dim: 1), v.repeat_interleave(groups, dim: 1), null, 0.0, true);
     }
 }

@@ -29,12 +29,16 @@ internal sealed class ContextBuilder(PolicyConfig config, RotaryEmbedding rotary
             throw new ArgumentException($"cache holds {cache.BatchSize} sequences but {batch} were fed.");
         }
 
-        cache.EnsureRoom((int)time);
-        CheckPositions(Enumerable.Range(0, (int)batch).Max(b => cache.Lengths[b] + (validCounts?[b] ?? time)));
+        var real = validCounts ?? Enumerable.Repeat((int)time, (int)batch).ToArray();
+        cache.EnsureRoom(real);
+        CheckPositions(Enumerable.Range(0, (int)batch).Max(b => cache.Lengths[b] + real[b]));
         var positions = cache.LengthsTensor(device).unsqueeze(1) + arange(time, device: device).unsqueeze(0); // [B, T]
-        var span = cache.MaxLength + time;
+        // Padding past a row's real tokens may reach beyond the cache; it attends to real keys only and writes to the sink.
+        var span = Math.Min(cache.Capacity, cache.MaxLength + time);
         var mask = (arange(span, device: device).view(1, 1, span) <= positions.unsqueeze(-1)).unsqueeze(1);  // [B, 1, T, S]
-        var writeIndex = positions.view(batch, 1, time, 1).expand(batch, config.NumKvHeads, time, config.HeadDim);
+        var isReal = arange(time, device: device).unsqueeze(0) < tensor(real.Select(r => (long)r).ToArray(), device: device).unsqueeze(1);
+        var slots = where(isReal, positions, cache.SinkSlot);
+        var writeIndex = slots.view(batch, 1, time, 1).expand(batch, config.NumKvHeads, time, config.HeadDim);
         // Padding may sit past MaxPositions (its keys are never attended to); only real tokens were checked above.
         var (cos, sin) = rotary.At(positions.clamp_max(rotary.MaxPositions - 1));
         return new ForwardContext(cos, sin, mask, cache, writeIndex, span);

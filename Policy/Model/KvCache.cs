@@ -3,116 +3,166 @@ using static TorchSharp.torch;
 namespace RlSpec.Policy.Model;
 
 /// <summary>
-/// Preallocated key/value cache, one [batch, kv_heads, capacity, head_dim] buffer pair per layer.
-/// Slot j of sequence b holds position j: sequences are never left-padded, so ragged sequences simply
-/// have different <see cref="Lengths"/>. Rolling back is moving a length down; slots past a length are
-/// masked out by the attention and overwritten by the next write.
+/// Preallocated key/value cache, one [rows, kv_heads, capacity + 1, head_dim] buffer pair per layer (the extra slot
+/// takes the writes of padding positions).
+/// Slot j of row b holds position j: sequences are never left-padded, so ragged sequences simply have different
+/// <see cref="Lengths"/>. Rolling back is moving a length down; slots past a length are masked out by the attention
+/// and overwritten by the next write. A continuous-batching engine keeps its live rows first and runs the forward on
+/// a <see cref="Slice"/> of them (a view: no copy); <see cref="CopyRow"/> moves a sequence between rows.
 /// </summary>
 public sealed class KvCache : IDisposable
 {
-    private readonly Tensor[] _keys;   // per layer [B, KV, capacity, D]
-    private readonly Tensor[] _values; // per layer [B, KV, capacity, D]
-    private readonly int[] _lengths;
+    private readonly Tensor[] _keys;   // per layer [rows, KV, capacity, D], shared by every slice
+    private readonly Tensor[] _values; // per layer [rows, KV, capacity, D]
+    private readonly int[] _lengths;   // per row of the whole cache, shared by every slice
+    private readonly int _start;       // first row of this view
+    private readonly bool _owner;
 
     public KvCache(PolicyConfig config, int batchSize, int capacity, Device device)
-        : this(AllocateLayers(config, batchSize, capacity, device), AllocateLayers(config, batchSize, capacity, device), new int[batchSize], capacity)
+        : this(AllocateLayers(config, batchSize, capacity, device), AllocateLayers(config, batchSize, capacity, device), new int[batchSize], 0, batchSize, capacity, owner: true)
     {
     }
 
-    private KvCache(Tensor[] keys, Tensor[] values, int[] lengths, int capacity)
+    private KvCache(Tensor[] keys, Tensor[] values, int[] lengths, int start, int count, int capacity, bool owner)
     {
-        _keys = keys;
-        _values = values;
-        _lengths = lengths;
-        Capacity = capacity;
+        (_keys, _values, _lengths, _start, BatchSize, Capacity, _owner) = (keys, values, lengths, start, count, capacity, owner);
     }
 
-    public int BatchSize => _lengths.Length;
+    /// <summary>Rows this cache (or view) covers.</summary>
+    public int BatchSize { get; }
 
     public int Capacity { get; }
 
-    /// <summary>Number of valid positions per sequence.</summary>
-    public IReadOnlyList<int> Lengths => _lengths;
+    /// <summary>Number of valid positions per row of this view.</summary>
+    public IReadOnlyList<int> Lengths => new ArraySegment<int>(_lengths, _start, BatchSize);
 
-    public int MaxLength => _lengths.Length == 0 ? 0 : _lengths.Max();
+    public int MaxLength => BatchSize == 0 ? 0 : Lengths.Max();
+
+    /// <summary>
+    /// Rows <paramref name="start"/> .. start+count−1 as a cache of their own: same storage and lengths, so whatever a
+    /// forward writes through the view is in this cache. Views own nothing; disposing one frees nothing.
+    /// </summary>
+    public KvCache Slice(int start, int count)
+    {
+        if (start < 0 || count < 0 || start + count > BatchSize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(start), $"rows {start}..{start + count - 1} are outside this cache's {BatchSize} rows.");
+        }
+
+        return new KvCache(_keys, _values, _lengths, _start + start, count, Capacity, owner: false);
+    }
+
+    /// <summary>Copies row <paramref name="from"/>'s valid positions and length into row <paramref name="to"/>.</summary>
+    public void CopyRow(int from, int to)
+    {
+        CheckRow(from);
+        CheckRow(to);
+        if (from == to)
+        {
+            return;
+        }
+
+        var length = _lengths[_start + from];
+        using (var scope = NewDisposeScope())
+        {
+            foreach (var buffer in _keys.Concat(_values))
+            {
+                if (length > 0)
+                {
+                    buffer.select(0, _start + to).narrow(1, 0, length).copy_(buffer.select(0, _start + from).narrow(1, 0, length));
+                }
+            }
+        }
+
+        _lengths[_start + to] = length;
+    }
 
     /// <summary>
     /// Writes new keys/values [B, KV, T, D] at <paramref name="writeIndex"/> (positions expanded to [B, KV, T, D])
-    /// and returns the first <paramref name="span"/> slots of the layer's buffers for attention.
+    /// and returns the first <paramref name="span"/> slots of this view's rows for attention.
     /// </summary>
     internal (Tensor Keys, Tensor Values) Write(int layer, Tensor keys, Tensor values, Tensor writeIndex, long span)
     {
-        _keys[layer].scatter_(2, writeIndex, keys);
-        _values[layer].scatter_(2, writeIndex, values);
-        return (_keys[layer].narrow(2, 0, span), _values[layer].narrow(2, 0, span));
+        var (layerKeys, layerValues) = (Rows(_keys[layer]), Rows(_values[layer]));
+        layerKeys.scatter_(2, writeIndex, keys);
+        layerValues.scatter_(2, writeIndex, values);
+        return (layerKeys.narrow(2, 0, span), layerValues.narrow(2, 0, span));
     }
 
-    /// <summary>Throws unless <paramref name="newTokens"/> more positions fit for every sequence.</summary>
-    internal void EnsureRoom(int newTokens)
+    /// <summary>Throws unless row b has room for <paramref name="newTokens"/>[b] more real positions.</summary>
+    internal void EnsureRoom(IReadOnlyList<int> newTokens)
     {
-        if (MaxLength + newTokens > Capacity)
+        for (var b = 0; b < BatchSize; b++)
         {
-            throw new InvalidOperationException(
-                $"KV cache overflow: longest sequence has {MaxLength} positions, {newTokens} more requested, capacity is {Capacity}.");
+            if (_lengths[_start + b] + newTokens[b] > Capacity)
+            {
+                throw new InvalidOperationException(
+                    $"KV cache overflow: sequence {b} has {_lengths[_start + b]} positions, {newTokens[b]} more requested, capacity is {Capacity}.");
+            }
         }
     }
+
+    /// <summary>
+    /// The slot past <see cref="Capacity"/> where padding is written: a ragged forward feeds every row T tokens but only
+    /// a row's real ones may land in its positions, and the sink is never read.
+    /// </summary>
+    internal int SinkSlot => Capacity;
 
     /// <summary>Marks <paramref name="counts"/>[b] freshly written positions of sequence b as valid.</summary>
     public void Advance(IReadOnlyList<int> counts)
     {
-        CheckBatch(counts.Count);
-        for (var b = 0; b < _lengths.Length; b++)
+        if (counts.Count != BatchSize)
         {
-            if (counts[b] < 0 || _lengths[b] + counts[b] > Capacity)
+            throw new ArgumentException($"expected {BatchSize} per-sequence counts, got {counts.Count}.");
+        }
+
+        for (var b = 0; b < BatchSize; b++)
+        {
+            if (counts[b] < 0 || _lengths[_start + b] + counts[b] > Capacity)
             {
-                throw new ArgumentOutOfRangeException(nameof(counts), $"sequence {b}: cannot advance {_lengths[b]} by {counts[b]} (capacity {Capacity}).");
+                throw new ArgumentOutOfRangeException(nameof(counts), $"sequence {b}: cannot advance {_lengths[_start + b]} by {counts[b]} (capacity {Capacity}).");
             }
 
-            _lengths[b] += counts[b];
+            _lengths[_start + b] += counts[b];
         }
     }
 
     /// <summary>Drops positions past <paramref name="length"/> of one sequence (rejected draft tokens).</summary>
     public void Rollback(int sequence, int length)
     {
-        if (length < 0 || length > _lengths[sequence])
+        CheckRow(sequence);
+        if (length < 0 || length > _lengths[_start + sequence])
         {
-            throw new ArgumentOutOfRangeException(nameof(length), $"sequence {sequence}: cannot roll back from {_lengths[sequence]} to {length}.");
+            throw new ArgumentOutOfRangeException(nameof(length), $"sequence {sequence}: cannot roll back from {_lengths[_start + sequence]} to {length}.");
         }
 
-        _lengths[sequence] = length;
+        _lengths[_start + sequence] = length;
     }
 
-    /// <summary>
-    /// A cache for <c>BatchSize * groupSize</c> sequences where rows b*G .. b*G+G-1 all start from this cache's row b:
-    /// a GRPO group shares one prompt prefill instead of recomputing it G times.
-    /// </summary>
-    public KvCache RepeatForGroups(int groupSize)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(groupSize, 1);
-        var keys = _keys.Select(k => k.repeat_interleave(groupSize, dim: 0)).ToArray();
-        var values = _values.Select(v => v.repeat_interleave(groupSize, dim: 0)).ToArray();
-        var lengths = _lengths.SelectMany(l => Enumerable.Repeat(l, groupSize)).ToArray();
-        return new KvCache(keys, values, lengths, Capacity);
-    }
+    internal Tensor LengthsTensor(Device device) => tensor(Lengths.Select(l => (long)l).ToArray(), device: device);
 
-    internal Tensor LengthsTensor(Device device) => tensor(_lengths.Select(l => (long)l).ToArray(), device: device);
+    private Tensor Rows(Tensor buffer) => _start == 0 && BatchSize == buffer.shape[0] ? buffer : buffer.narrow(0, _start, BatchSize);
 
-    private void CheckBatch(int count)
+    private void CheckRow(int row)
     {
-        if (count != _lengths.Length)
+        if (row < 0 || row >= BatchSize)
         {
-            throw new ArgumentException($"expected {_lengths.Length} per-sequence counts, got {count}.");
+            throw new ArgumentOutOfRangeException(nameof(row), $"row {row} is outside this cache's {BatchSize} rows.");
         }
     }
 
     private static Tensor[] AllocateLayers(PolicyConfig config, int batchSize, int capacity, Device device) =>
         Enumerable.Range(0, config.NumLayers)
-            .Select(_ => zeros([batchSize, config.NumKvHeads, capacity, config.HeadDim], device: device))
+            .Select(_ => zeros([batchSize, config.NumKvHeads, capacity + 1, config.HeadDim], device: device))   // + the padding sink
             .ToArray();
 
     public void Dispose()
     {
+        if (!_owner)
+        {
+            return;
+        }
+
         foreach (var t in _keys.Concat(_values))
         {
             t.Dispose();

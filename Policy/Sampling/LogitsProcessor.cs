@@ -9,6 +9,17 @@ namespace RlSpec.Policy.Sampling;
 /// </summary>
 public static class LogitsProcessor
 {
+    /// <summary>
+    /// Log-probabilities [..., V] of the policy RL trains: the logits divided by the sampling temperature (raw when
+    /// greedy), with no top-k/top-p truncation (verl's convention). Behaviour log-probs from generation, the
+    /// recomputed ones and the learner's all come from here, so their ratio is exactly π_θ / π_behaviour.
+    /// </summary>
+    public static Tensor PolicyLogProbs(Tensor logits, double temperature)
+    {
+        var x = logits.to_type(ScalarType.Float32);
+        return (temperature is 0 or 1 ? x : x / temperature).log_softmax(-1);
+    }
+
     /// <summary>Probabilities [N, V] (float32) for raw logits [N, V].</summary>
     public static Tensor ToProbabilities(Tensor logits, SamplingParams sampling)
     {

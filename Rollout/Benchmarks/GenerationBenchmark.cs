@@ -73,13 +73,13 @@ public sealed class GenerationBenchmark(PolicyModel policy, TextTokenizer tokeni
 
     private long Plain(AutoregressiveGenerator generator, List<IReadOnlyList<IReadOnlyList<int>>> batches, ulong seed)
     {
-        using var sampler = new TokenSampler(seed);
+        var sampler = new TokenSampler(seed);
         return batches.Sum(rows => generator.Generate(rows, options, sampler).Sum(s => s.Completion.Count));
     }
 
     private long Speculative(SpeculativeGenerator generator, bool adaptive, int k, List<IReadOnlyList<IReadOnlyList<int>>> batches, ulong seed, List<SpeculationStats> stats)
     {
-        using var sampler = new TokenSampler(seed);
+        var sampler = new TokenSampler(seed);
         return batches.Sum(rows =>
         {
             var result = generator.Generate(rows, options, new SpeculationOptions(k, adaptive), sampler);

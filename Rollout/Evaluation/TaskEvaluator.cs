@@ -17,17 +17,17 @@ public sealed class TaskEvaluator(PolicyModel model, TextTokenizer tokenizer)
     public EvaluationResult Evaluate(IVerifiableTask task, int count, int batchSize = 64, int maxNewTokens = 96, IProgress<int>? progress = null)
     {
         var generator = new AutoregressiveGenerator(model, tokenizer);
-        using var sampler = new TokenSampler(0);
         var options = new GenerationOptions(maxNewTokens, SamplingParams.Greedy);
         var examples = task.Examples(HeldOutSeed).Take(count).ToList();
         var samples = new List<(TaskExample, string, RewardResult)>();
         var correct = 0;
         var scored = 0;
         long tokens = 0;
-        foreach (var chunk in examples.Chunk(batchSize))
+        // Chunks several slot-fulls long: continuous batching keeps the slots busy, chunks keep progress visible.
+        foreach (var chunk in examples.Chunk(batchSize * 4))
         {
             var prompts = chunk.Select(e => PromptFormat.Prompt(tokenizer, e.Prompt)).ToList();
-            var outputs = generator.Generate(prompts, options, sampler);
+            var outputs = generator.Generate(prompts, options, new TokenSampler(0), slots: batchSize);
             for (var i = 0; i < chunk.Length; i++)
             {
                 var text = tokenizer.Decode(outputs[i].Completion);

@@ -22,7 +22,9 @@ public static class RejectionSampler
     /// <param name="draftCounts">Tokens actually proposed per row (0..k).</param>
     /// <param name="uniforms">Uniform [0, 1) draws [B, k] for the accept tests.</param>
     /// <param name="sampler">Draws the recovered or bonus token of each row from [B, V] probabilities.</param>
-    public static RejectionResult Sample(Tensor target, Tensor draft, Tensor draftTokens, Tensor draftCounts, Tensor uniforms, Func<Tensor, Tensor> sampler)
+    /// <param name="bias">A planted bug for the certificate's negative controls; <see cref="PlantedBias.None"/> everywhere else.</param>
+    public static RejectionResult Sample(Tensor target, Tensor draft, Tensor draftTokens, Tensor draftCounts, Tensor uniforms, Func<Tensor, Tensor> sampler,
+        PlantedBias bias = PlantedBias.None)
     {
         using var scope = NewDisposeScope();
         var (batch, k) = (draftTokens.shape[0], draftTokens.shape[1]);
@@ -40,9 +42,16 @@ public static class RejectionSampler
             var proposed = arange(k, device: target.device).unsqueeze(0) < draftCounts.unsqueeze(1);
             // A row's accepted count is the length of its leading run of accepted, proposed positions.
             accepted = (accept & proposed).to_type(ScalarType.Int64).cumprod(1).sum(1);
+            if (bias == PlantedBias.AcceptOffByOne)
+            {
+                accepted = minimum(accepted + 1, draftCounts);
+            }
+
             var stop = accepted.clamp_max(k - 1);                                          // where a recovery would be drawn
-            var recovery = RecoveryDistribution(target[rows, stop], draft[rows, stop]);  // [B, V]
-            var bonus = target[rows, accepted];                                           // p_{a+1}: used when all proposals accepted
+            var recovery = bias == PlantedBias.ResidualFromTarget ? target[rows, stop] : RecoveryDistribution(target[rows, stop], draft[rows, stop]);  // [B, V]
+            var bonus = bias == PlantedBias.BonusFromDraft
+                ? where((draftCounts > 0).unsqueeze(1), draft[rows, (draftCounts - 1).clamp_min(0)], target[rows, accepted])
+                : target[rows, accepted];                                                 // p_{a+1}: used when all proposals accepted
             var allAccepted = (accepted == draftCounts).unsqueeze(1);
             finalDist = where(allAccepted, bonus, recovery);
         }

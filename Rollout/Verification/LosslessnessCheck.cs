@@ -25,8 +25,8 @@ public sealed class LosslessnessCheck(PolicyModel policy, TextTokenizer tokenize
         var plain = new AutoregressiveGenerator(policy, tokenizer);
         var speculative = new SpeculativeGenerator(policy, tokenizer, drafter);
         var speculation = new SpeculationOptions(c.DraftTokens, settings.Adaptive);
-        using var plainSampler = new TokenSampler(seed);
-        using var specSampler = new TokenSampler(seed + 7_919);
+        var plainSampler = new TokenSampler(seed);
+        var specSampler = new TokenSampler(seed + 7_919);
 
         var positionResults = new List<HomogeneityResult>();
         var prefixResults = new List<HomogeneityResult>();

@@ -18,7 +18,7 @@ public static class Stages
     });
 
     public static Props LogProb(IComputeThread compute, LogProbStage stage) => StageActor<RecomputeLogProbs>.Props(compute, (m, clock) =>
-        new LogProbsRecomputed(m.Step, stage.Run(m.Rollouts, m.Version), clock.Elapsed.TotalSeconds));
+        new LogProbsRecomputed(m.Step, stage.Run(m.Rollouts, m.Version, m.Step), clock.Elapsed.TotalSeconds));
 
     public static Props Learner(IComputeThread compute, GrpoLearner learner, int groupSize, bool scaleByStd) => StageActor<UpdatePolicy>.Props(compute, (m, clock) =>
     {

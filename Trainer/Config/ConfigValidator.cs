@@ -18,9 +18,16 @@ public static class ConfigValidator
         Range("rollout.prompts_per_step", c.Rollout.PromptsPerStep, 1, 100_000);
         Range("rollout.group_size", c.Rollout.GroupSize, 2, 1024);
         Range("rollout.max_new_tokens", c.Rollout.MaxNewTokens, 1, 100_000);
-        Range("rollout.temperature", c.Rollout.Temperature, 0, 10);
-        Range("rollout.top_k", c.Rollout.TopK, 0, 1_000_000);
-        Require(c.Rollout.TopP is > 0 and <= 1, "rollout.top_p", $"must be in (0, 1], got {c.Rollout.TopP}");
+        // The trained policy is logits / temperature, the distribution tokens are drawn from, so the PPO ratio is exactly
+        // π_θ / π_behaviour. Greedy rollouts make a group's samples identical (every advantage 0), and top-k/top-p would
+        // need log-probs under a truncation set that moves with the weights, so training refuses both.
+        Require(c.Rollout.Temperature is > 0 and <= 10, "rollout.temperature",
+            $"must be in (0, 10] for training, got {c.Rollout.Temperature} (0 = greedy makes a group's samples identical, so every advantage is 0; use `rlspec eval` for greedy accuracy)");
+        Require(c.Rollout.TopK == 0, "rollout.top_k",
+            $"must be 0 for training, got {c.Rollout.TopK} (RL trains the policy's full distribution at the sampling temperature; top-k would make π_behaviour a truncated distribution the learner does not train)");
+        Require(c.Rollout.TopP == 1.0, "rollout.top_p",
+            $"must be 1.0 for training, got {c.Rollout.TopP} (RL trains the policy's full distribution at the sampling temperature; top-p would make π_behaviour a truncated distribution the learner does not train)");
+        OneOf("trainer.recompute_logprobs", c.Trainer.RecomputeLogprobs, "auto", "always");
         Range("rollout.batch_size", c.Rollout.BatchSize, 1, 100_000);
         OneOf("speculation.drafter", c.Speculation.Drafter, Drafters);
         Range("speculation.draft_tokens", c.Speculation.DraftTokens, 1, 16);

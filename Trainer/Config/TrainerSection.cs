@@ -26,4 +26,11 @@ public sealed record TrainerSection
     public double GradClip { get; init; } = 1.0;
 
     public double WeightDecay { get; init; }
+
+    /// <summary>
+    /// <c>auto</c>: skip the log-prob recompute forward when nothing needs it (the drafter does not align from it), train
+    /// against the behaviour log-probs generation recorded under the same weights, and run it every tenth step to
+    /// report their largest difference; <c>always</c>: run it every step.
+    /// </summary>
+    public string RecomputeLogprobs { get; init; } = "auto";
 }

@@ -58,10 +58,10 @@ public sealed class GrpoLearner : IDisposable
             if (_reference is not null && _options.KlBeta > 0)
             {
                 using var noGrad = no_grad();
-                reference = SequenceLogProbs.Of(_reference, inputs, targets);
+                reference = SequenceLogProbs.Of(_reference, inputs, targets, _options.Temperature);
             }
 
-            var terms = PolicyLoss.Compute(SequenceLogProbs.Of(_policy, inputs, targets), old, adv, mask, totalTokens,
+            var terms = PolicyLoss.Compute(SequenceLogProbs.Of(_policy, inputs, targets, _options.Temperature), old, adv, mask, totalTokens,
                 _options.ClipLow, _options.ClipHigh, _options.KlBeta, reference);
             terms.Loss.backward();
             loss += terms.Loss.item<float>();

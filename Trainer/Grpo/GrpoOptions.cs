@@ -1,6 +1,6 @@
 namespace RlSpec.Trainer.Grpo;
 
-/// <summary>The policy update of a GRPO step.</summary>
+/// <summary>The policy update of a GRPO step. Values come from the run config (<c>trainer:</c>), which holds their defaults.</summary>
 /// <param name="LearningRate">Peak AdamW learning rate.</param>
 /// <param name="WarmupSteps">Linear warm-up steps before cosine decay.</param>
 /// <param name="MinLearningRateRatio">Cosine decays to this fraction of the peak by the last step.</param>
@@ -11,14 +11,17 @@ namespace RlSpec.Trainer.Grpo;
 /// <param name="MicroBatch">Sequences per forward/backward; gradients accumulate over the step's micro-batches.</param>
 /// <param name="GradClip">Global gradient-norm clip.</param>
 /// <param name="WeightDecay">AdamW decoupled weight decay.</param>
+/// <param name="Temperature">The rollouts' sampling temperature: the policy trained is logits / temperature, the distribution the
+/// tokens were drawn from, so the importance ratio is exactly π_θ / π_behaviour.</param>
 public sealed record GrpoOptions(
-    double LearningRate = 1e-4,
-    int WarmupSteps = 0,
-    double MinLearningRateRatio = 1.0,
-    double ClipLow = 0.2,
-    double ClipHigh = 0.28,
-    double KlBeta = 0.0,
-    bool ScaleRewardsByStd = true,
-    int MicroBatch = 64,
-    double GradClip = 1.0,
-    double WeightDecay = 0.0);
+    double LearningRate,
+    int WarmupSteps,
+    double MinLearningRateRatio,
+    double ClipLow,
+    double ClipHigh,
+    double KlBeta,
+    bool ScaleRewardsByStd,
+    int MicroBatch,
+    double GradClip,
+    double WeightDecay,
+    double Temperature);

@@ -1,19 +1,20 @@
 using RlSpec.Drafter.Alignment;
 using RlSpec.Policy.Model;
+using RlSpec.Policy.Sampling;
 using static TorchSharp.torch;
 
 namespace RlSpec.Trainer.Grpo;
 
 /// <summary>
 /// The step's "log-prob recompute" stage: one no-grad forward per micro-batch under the current weights gives
-/// π_old for the ratio, and, from the same forward, the hidden features and distributions the drafter aligns on,
-/// so alignment needs no forward of its own.
+/// π_old for the ratio (the trained distribution, logits / temperature), and, from the same forward, the hidden features
+/// and distributions the drafter aligns on, so alignment needs no forward of its own.
 /// </summary>
 public static class LogProbRecompute
 {
     public sealed record Result(float[][] LogProbs, List<SupervisionRecord> Supervision, double Entropy);
 
-    public static Result Run(PolicyModel policy, IReadOnlyList<ScoredRollout> batch, int microBatch, int padId, SupervisionOptions? capture, long version)
+    public static Result Run(PolicyModel policy, IReadOnlyList<ScoredRollout> batch, int microBatch, int padId, double temperature, SupervisionOptions? capture, long version)
     {
         using var noGrad = no_grad();
         var logProbs = new List<float[]>();
@@ -24,7 +25,7 @@ public static class LogProbRecompute
             using var scope = NewDisposeScope();
             var (inputs, targets, mask, promptLengths, rows) = SequenceLogProbs.Layout(chunk, padId, policy.Device);
             using var output = policy.Forward(inputs, captureLayers: capture?.Layers.ToArray());
-            var logSoftmax = output.Logits.log_softmax(-1);
+            var logSoftmax = LogitsProcessor.PolicyLogProbs(output.Logits, temperature);
             logProbs.AddRange(SequenceLogProbs.Gather(logSoftmax.gather(-1, targets.unsqueeze(-1)).squeeze(-1), chunk, promptLengths));
             entropySum += (-(logSoftmax.exp() * logSoftmax).sum(-1) * mask).sum().item<float>();
             tokens += mask.sum().item<float>();

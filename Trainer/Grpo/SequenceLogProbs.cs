@@ -1,4 +1,5 @@
 using RlSpec.Policy.Model;
+using RlSpec.Policy.Sampling;
 using RlSpec.Policy.Training;
 using static TorchSharp.torch;
 
@@ -43,6 +44,7 @@ public static class SequenceLogProbs
         return batch.Select((r, b) => Enumerable.Range(0, r.Completion.Count).Select(i => host[(b * width) + promptLengths[b] - 1 + i]).ToArray()).ToArray();
     }
 
-    /// <summary>log π(target) [B, T] from raw logits.</summary>
-    public static Tensor Of(PolicyModel policy, Tensor inputs, Tensor targets) => PolicyModel.TokenLogProbs(policy.Forward(inputs).Logits, targets);
+    /// <summary>log π_T(target) [B, T]: the trained distribution, logits / <paramref name="temperature"/> (see <see cref="LogitsProcessor.PolicyLogProbs"/>).</summary>
+    public static Tensor Of(PolicyModel policy, Tensor inputs, Tensor targets, double temperature) =>
+        LogitsProcessor.PolicyLogProbs(policy.Forward(inputs).Logits, temperature).gather(-1, targets.unsqueeze(-1)).squeeze(-1);
 }

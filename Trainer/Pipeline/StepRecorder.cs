@@ -64,6 +64,7 @@ public sealed class StepRecorder(RunConfig config, string runDirectory, PolicyMo
             ApproxKl = update.ApproxKl,
             BehaviourKl = logProbs.BehaviourKl,
             Entropy = logProbs.Entropy,
+            RecomputeMaxDiff = logProbs.MaxDiff,
             ClipFraction = update.ClipFraction,
             GradNorm = update.GradNorm,
             LearningRate = update.LearningRate,

@@ -19,6 +19,10 @@ public sealed record StepMetrics
     /// <summary>Mean log π_behaviour − log π_current over completion tokens, at recompute time.</summary>
     public double BehaviourKl { get; init; }
     public double Entropy { get; init; }
+
+    /// <summary>Largest |behaviour − recomputed| log-prob over the step's tokens; NaN on steps whose recompute was skipped
+    /// (<c>trainer.recompute_logprobs: auto</c>), where entropy and behaviour KL are NaN too.</summary>
+    public double RecomputeMaxDiff { get; init; }
     public double ClipFraction { get; init; }
     public double GradNorm { get; init; }
     public double LearningRate { get; init; }

@@ -76,7 +76,7 @@ public sealed class TrainingSetup : IDisposable
         // The KL anchor is the run's starting policy, also when resuming from a later checkpoint.
         var startingPolicy = config.Model.Checkpoint ?? Path.Combine(runDirectory, "warm-start");
         var reference = config.Trainer.KlBeta > 0 ? PolicyCheckpoint.Load(startingPolicy, device).Model : null;
-        var learner = new Grpo.GrpoLearner(policy, reference, Options(config.Trainer), config.Trainer.Steps, tokenizer.Special.Pad);
+        var learner = new Grpo.GrpoLearner(policy, reference, Options(config.Trainer, config.Rollout), config.Trainer.Steps, tokenizer.Special.Pad);
         if (resumeFrom is not null)
         {
             learner.LoadOptimizer(Path.Combine(resumeFrom, RunCheckpoint.PolicyOptimizerFile));
@@ -106,7 +106,7 @@ public sealed class TrainingSetup : IDisposable
         _cursor = new PromptCursor(Task, Config.Seed, State.PromptsConsumed);
         var cluster = Config.Cluster.Enabled ? ClusterPool(log) : null;
         return new PipelineParts(Config, _cursor, version => Publish(version, cluster?.Blobs), NewReplica,
-            new LogProbStage(Policy, Config.Trainer.MicroBatch, Tokenizer.Special.Pad, capture, _buffer), Learner, alignment,
+            new LogProbStage(Policy, Config.Trainer.MicroBatch, Tokenizer.Special.Pad, Config.Rollout.Temperature, Config.Trainer.RecomputeLogprobs == "always", capture, _buffer), Learner, alignment,
             new StepRecorder(Config, RunDirectory, Policy, Tokenizer, Learner, Aligner, _weights, Drafter?.Name ?? "none", log), OldestVersion, cluster);
     }
 
@@ -137,8 +137,8 @@ public sealed class TrainingSetup : IDisposable
         : head is not null ? new EagleDrafter(policy, head)
         : new DrafterFactory(policy, tokenizer, null, config.Seed, policyDir).Create(config.Speculation.Drafter);
 
-    public static Grpo.GrpoOptions Options(TrainerSection t) =>
-        new(t.LearningRate, t.WarmupSteps, t.MinLrRatio, t.ClipLow, t.ClipHigh, t.KlBeta, t.ScaleRewardsByStd, t.MicroBatch, t.GradClip, t.WeightDecay);
+    public static Grpo.GrpoOptions Options(TrainerSection t, RolloutSection rollout) =>
+        new(t.LearningRate, t.WarmupSteps, t.MinLrRatio, t.ClipLow, t.ClipHigh, t.KlBeta, t.ScaleRewardsByStd, t.MicroBatch, t.GradClip, t.WeightDecay, rollout.Temperature);
 
     public void Dispose()
     {

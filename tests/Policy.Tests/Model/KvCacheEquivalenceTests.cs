@@ -104,7 +104,7 @@ public sealed class KvCacheEquivalenceTests
     }
 
     [Fact]
-    public void A_group_sharing_one_prompt_prefill_equals_separate_prefills()
+    public void A_group_sharing_one_prompt_prefill_copied_row_by_row_equals_separate_prefills()
     {
         using var _ = no_grad();
         var model = TinyPolicies.Create();
@@ -112,17 +112,43 @@ public sealed class KvCacheEquivalenceTests
         const int group = 3;
         var continuations = TinyPolicies.Tokens(10, 2 * group, 4);
 
-        using var shared = model.NewCache(2, 16);
-        model.Forward(prompts, shared, [6, 4]);
-        using var grouped = shared.RepeatForGroups(group);
-        var fromShared = model.Forward(continuations, grouped).Logits;
+        // Parking rows 6 and 7 hold the two prefills; rows 0..5 are the group's slots, as the rollout engine lays them out.
+        using var shared = model.NewCache(2 * group + 2, 16);
+        model.Forward(prompts, shared.Slice(2 * group, 2), [6, 4]);
+        for (var row = 0; row < 2 * group; row++)
+        {
+            shared.CopyRow(2 * group + (row / group), row);
+        }
+
+        var slots = shared.Slice(0, 2 * group);
+        var fromShared = model.Forward(continuations, slots).Logits;
 
         using var separate = model.NewCache(2 * group, 16);
         model.Forward(prompts.repeat_interleave(group, dim: 0), separate, [6, 6, 6, 4, 4, 4]);
         var fromSeparate = model.Forward(continuations, separate).Logits;
 
-        grouped.Lengths.Should().Equal(10, 10, 10, 8, 8, 8);
+        slots.Lengths.Should().Equal(10, 10, 10, 8, 8, 8);
+        shared.Lengths.Should().Equal(10, 10, 10, 8, 8, 8, 6, 4);
         RelDiff(fromShared, fromSeparate).Should().BeLessThan(Tolerance);
+    }
+
+    [Fact]
+    public void A_slice_is_a_view_whose_writes_and_lengths_land_in_the_whole_cache()
+    {
+        using var _ = no_grad();
+        var model = TinyPolicies.Create();
+        var tokens = TinyPolicies.Tokens(12, 3, 5);
+        using var whole = model.NewCache(3, 16);
+        model.Forward(tokens, whole);
+        var next = TinyPolicies.Tokens(13, 2, 1);
+        var viaSlice = model.Forward(next, whole.Slice(1, 2)).Logits;
+
+        using var reference = model.NewCache(2, 16);
+        model.Forward(tokens[1..3], reference);
+        var direct = model.Forward(next, reference).Logits;
+
+        whole.Lengths.Should().Equal(5, 6, 6);
+        RelDiff(viaSlice, direct).Should().BeLessThan(Tolerance);
     }
 
     [Fact]

@@ -12,9 +12,9 @@ public sealed class TokenSamplerTests
     [Fact]
     public void Same_seed_gives_the_same_tokens_and_another_seed_does_not()
     {
-        using var a = new TokenSampler(42);
-        using var b = new TokenSampler(42);
-        using var c = new TokenSampler(43);
+        var a = new TokenSampler(42);
+        var b = new TokenSampler(42);
+        var c = new TokenSampler(43);
         var probs = Probs();
         var first = a.Sample(probs);
         BitExact.Same(first, b.Sample(probs)).Should().BeTrue();
@@ -24,7 +24,7 @@ public sealed class TokenSamplerTests
     [Fact]
     public void Draw_frequencies_converge_to_the_processed_distribution()
     {
-        using var sampler = new TokenSampler(7);
+        var sampler = new TokenSampler(7);
         var probs = Probs();
         var draws = cat(Enumerable.Range(0, 10).Select(_ => sampler.Sample(probs)).ToList());    // 40k draws
         var frequencies = draws.bincount(null, 6).to_type(ScalarType.Float64) / draws.shape[0];

@@ -48,7 +48,7 @@ public sealed class RejectionSamplerTests
         var p3 = RandomDistribution(13, vocab, 0).to_type(ScalarType.Float32);
         var q1 = RandomDistribution(14, vocab, 1).to_type(ScalarType.Float32);
         var q2 = RandomDistribution(15, vocab, 0).to_type(ScalarType.Float32);
-        using var sampler = new TokenSampler(99);
+        var sampler = new TokenSampler(99);
         var target = stack([p1, p2, p3]).unsqueeze(0).expand(rows, 3, vocab);
         var draft = stack([q1, q2]).unsqueeze(0).expand(rows, 2, vocab);
         var draftTokens = stack([sampler.Sample(q1.unsqueeze(0).expand(rows, vocab)), sampler.Sample(q2.unsqueeze(0).expand(rows, vocab))], 1);
@@ -74,7 +74,7 @@ public sealed class RejectionSamplerTests
         var target = LogitsProcessor.ToProbabilities(logits.view(-1, 5), SamplingParams.Greedy).view(1, 4, 5);
         var draftTokens = tensor(drafts).unsqueeze(0);
         var draft = nn.functional.one_hot(draftTokens, 5).to_type(ScalarType.Float32);
-        using var sampler = new TokenSampler(0);
+        var sampler = new TokenSampler(0);
         var result = RejectionSampler.Sample(target, draft, draftTokens, tensor(new long[] { proposed }), sampler.Uniform([1, 3], CPU), sampler.Sample);
 
         result.Accepted.item<long>().Should().Be(accepted);

@@ -49,8 +49,8 @@ public sealed class SpeculativeGeneratorTests
     public void Greedy_speculative_output_is_token_for_token_the_plain_greedy_output(string drafter, int k, bool adaptive)
     {
         var options = new GenerationOptions(20, SamplingParams.Greedy);
-        using var s1 = new TokenSampler(1);
-        using var s2 = new TokenSampler(2);
+        var s1 = new TokenSampler(1);
+        var s2 = new TokenSampler(2);
         var plain = new AutoregressiveGenerator(Policy, TinyModels.Tokenizer).Generate(TinyModels.Prompts, options, s1);
         var spec = new SpeculativeGenerator(Policy, TinyModels.Tokenizer, Make(drafter)).Generate(TinyModels.Prompts, options, new SpeculationOptions(k, adaptive), s2);
 
@@ -69,7 +69,7 @@ public sealed class SpeculativeGeneratorTests
     public void Sampled_speculative_log_probs_are_the_policy_log_probs_of_the_emitted_tokens(string drafter, int k, bool adaptive)
     {
         var options = new GenerationOptions(16, new SamplingParams(0.9, TopP: 0.95));
-        using var sampler = new TokenSampler(3);
+        var sampler = new TokenSampler(3);
         var spec = new SpeculativeGenerator(Policy, TinyModels.Tokenizer, Make(drafter)).Generate(TinyModels.Prompts, options, new SpeculationOptions(k, adaptive), sampler);
 
         using var _ = no_grad();
@@ -81,9 +81,9 @@ public sealed class SpeculativeGeneratorTests
             var ids = tensor(prompt.Concat(completion).Select(t => (long)t).ToArray()).unsqueeze(0);
             var logits = Policy.Forward(ids).Logits[0, (prompt.Count - 1)..^1];
             var targets = tensor(completion.Select(t => (long)t).ToArray());
-            var raw = PolicyModel.TokenLogProbs(logits, targets).data<float>().ToArray();
+            var trained = LogitsProcessor.PolicyLogProbs(logits, options.EffectiveSampling.Temperature).gather(-1, targets.unsqueeze(-1)).squeeze(-1).data<float>().ToArray();
             var processed = LogitsProcessor.ToProbabilities(logits, options.EffectiveSampling).gather(-1, targets.unsqueeze(-1)).squeeze(-1).log().data<float>().ToArray();
-            spec.Sequences[b].LogProbs.Zip(raw).Should().OnlyContain(x => Math.Abs(x.First - x.Second) < 1e-4);
+            spec.Sequences[b].LogProbs.Zip(trained).Should().OnlyContain(x => Math.Abs(x.First - x.Second) < 1e-4);
             spec.Sequences[b].ProcessedLogProbs.Zip(processed).Should().OnlyContain(x => Math.Abs(x.First - x.Second) < 1e-4);
             processed.Should().OnlyContain(x => !float.IsNegativeInfinity(x), "every emitted token must be possible under top-p");
         }
@@ -93,7 +93,7 @@ public sealed class SpeculativeGeneratorTests
     public void A_drafter_identical_to_the_policy_has_every_draft_accepted_with_ragged_rows()
     {
         var drafter = new DraftModelDrafter(Policy, TinyModels.Tokenizer.Special.Pad);
-        using var sampler = new TokenSampler(4);
+        var sampler = new TokenSampler(4);
         var spec = new SpeculativeGenerator(Policy, TinyModels.Tokenizer, drafter)
             .Generate(TinyModels.Prompts, new GenerationOptions(24, new SamplingParams(1.0)), new SpeculationOptions(3, Adaptive: false), sampler);
 
@@ -110,7 +110,7 @@ public sealed class SpeculativeGeneratorTests
         var policy = WeightInit.NewPolicy(new PolicyConfig(23, HiddenSize: 32, NumLayers: 2, NumHeads: 4, NumKvHeads: 2, IntermediateSize: 48), 1234, 0.1);
         var draft = WeightInit.NewPolicy(new PolicyConfig(23, HiddenSize: 32, NumLayers: 1, NumHeads: 4, NumKvHeads: 2, IntermediateSize: 48), 1251, 0.1);
         IReadOnlyList<int> prompt = [1, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
-        using var sampler = new TokenSampler(9);
+        var sampler = new TokenSampler(9);
         var result = new SpeculativeGenerator(policy, TinyModels.Tokenizer, new DraftModelDrafter(draft, 0))
             .Generate(Enumerable.Repeat(prompt, 256).ToList(), new GenerationOptions(6, new SamplingParams(1.0)), new SpeculationOptions(4, Adaptive: false), sampler);
         result.Sequences.Should().OnlyContain(s => s.Completion.Count >= 1 && s.Completion.Count <= 6);
@@ -119,18 +119,29 @@ public sealed class SpeculativeGeneratorTests
     [Fact]
     public void Hidden_state_drafters_draft_from_the_prefill_except_for_one_token_prompts()
     {
-        using var sampler = new TokenSampler(6);
+        var sampler = new TokenSampler(6);
+        var result = new SpeculativeGenerator(Policy, TinyModels.Tokenizer, new MtpDrafter(Policy))
+            .Generate(TinyModels.Prompts, new GenerationOptions(8, new SamplingParams(1.0)), new SpeculationOptions(3, Adaptive: false), sampler);
+
+        var firstStep = result.VerifySteps.Select(s => s[0].Proposed).ToList();
+        firstStep.Should().Equal(TinyModels.Prompts.Select(p => p.Count > 1 ? 3 : 0), "prompts with a prefill position draft at once; the one-token prompt has none yet");
+    }
+
+    [Fact]
+    public void A_row_drafts_no_more_than_its_token_budget_can_still_take()
+    {
+        var sampler = new TokenSampler(6);
         var result = new SpeculativeGenerator(Policy, TinyModels.Tokenizer, new MtpDrafter(Policy))
             .Generate(TinyModels.Prompts, new GenerationOptions(1, new SamplingParams(1.0)), new SpeculationOptions(3, Adaptive: false), sampler);
 
         result.Stats.Steps.Should().Be(1);
-        result.Stats.Proposed.Should().Be(9, "three prompts have a prefill position to draft from; the one-token prompt has none yet");
+        result.Stats.Proposed.Should().Be(0, "a one-token budget is filled by the verify step's own token");
     }
 
     [Fact]
     public void Completions_respect_the_token_budget_and_stop_at_eos()
     {
-        using var sampler = new TokenSampler(5);
+        var sampler = new TokenSampler(5);
         var spec = new SpeculativeGenerator(Policy, TinyModels.Tokenizer, new RandomDrafter(23))
             .Generate(TinyModels.Prompts, new GenerationOptions(7, new SamplingParams(1.0)), new SpeculationOptions(4, Adaptive: false), sampler);
         foreach (var s in spec.Sequences)

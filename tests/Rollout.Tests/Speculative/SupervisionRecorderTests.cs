@@ -25,7 +25,7 @@ public sealed class SupervisionRecorderTests
         {
             Recorder = new SupervisionRecorder(options, buffer) { PolicyVersion = 5 },
         };
-        using var sampler = new TokenSampler(2);
+        var sampler = new TokenSampler(2);
         var result = generator.Generate(TinyModels.Prompts, new GenerationOptions(12, new SamplingParams(1.0)), new SpeculationOptions(3, Adaptive: false), sampler);
 
         var sequences = TinyModels.Prompts.Select((p, b) => (IReadOnlyList<int>)[.. p, .. result.Sequences[b].Completion]).ToList();

@@ -41,7 +41,7 @@ public sealed class MessageSerializationTests
         new RedispatchWork(new RolloutWork(2, 1, 4, Prompts, 5), new RemoteFailure("InvalidOperationException", "worker crashed")),
         new StepRollouts(2, Batch, 1, 2),
         new RecomputeLogProbs(2, Rollouts, 4),
-        new LogProbsRecomputed(2, new RecomputedLogProbs([[-0.25f, -1.5f], [-2f]], 1.7, 0.001, 12), 0.4),
+        new LogProbsRecomputed(2, new RecomputedLogProbs([[-0.25f, -1.5f], [-2f]], 1.7, 0.001, 12, 3e-6), 0.4),
         new UpdatePolicy(2, Rollouts, [[-0.25f, -1.5f], [-2f]]),
         new PolicyUpdated(2, new UpdateMetrics(0.1, 0.05, 0.0, 0.002, 0.9, 1e-4), 0.5),
         new AlignDrafter(2, 4),

@@ -34,7 +34,7 @@ public sealed class ConfigLoaderTests : IDisposable
     [Fact]
     public void The_saved_resolved_config_loads_back_to_the_same_config()
     {
-        var config = ConfigLoader.Load(null, ["rollout.top_p=0.9", "model.checkpoint=/tmp/x"]);
+        var config = ConfigLoader.Load(null, ["rollout.temperature=0.7", "model.checkpoint=/tmp/x"]);
         var again = ConfigLoader.Load(Write("resolved.yaml", ConfigLoader.ToYaml(config)), []);
         again.Should().BeEquivalentTo(config);
     }
@@ -46,6 +46,10 @@ public sealed class ConfigLoaderTests : IDisposable
     [InlineData("rollout:\n  group_size: 1\n", "*'rollout.group_size' must be in 2..1024, got 1*")]
     [InlineData("speculation:\n  drafter: medusa\n", "*'speculation.drafter' must be one of eagle, mtp, draft-model, ngram, random; got 'medusa'*")]
     [InlineData("rollout: 5\n", "*'rollout' must be a section*")]
+    [InlineData("rollout:\n  temperature: 0\n", "*'rollout.temperature' must be in (0, 10] for training, got 0 (0 = greedy makes a group's samples identical*")]
+    [InlineData("rollout:\n  top_p: 0.9\n", "*'rollout.top_p' must be 1.0 for training, got 0.9*")]
+    [InlineData("rollout:\n  top_k: 8\n", "*'rollout.top_k' must be 0 for training, got 8*")]
+    [InlineData("trainer:\n  recompute_logprobs: sometimes\n", "*'trainer.recompute_logprobs' must be one of auto, always; got 'sometimes'*")]
     [InlineData("rollout:\n  group_size: [1\n", "*invalid YAML at line*")]
     public void Bad_configs_fail_naming_the_file_the_key_and_what_was_expected(string yaml, string message)
     {

@@ -4,8 +4,10 @@ using Xunit;
 
 namespace RlSpec.Rollout.Tests.Speculative;
 
-public sealed class AdaptiveSpeculationTests
+public sealed class LiveBatchControllerTests
 {
+    private const int Live = 8;
+
     [Fact]
     public void The_chosen_k_is_never_predicted_slower_than_plain_decoding()
     {
@@ -49,13 +51,13 @@ public sealed class AdaptiveSpeculationTests
     [Fact]
     public void A_drafter_that_never_proposes_anything_is_switched_off()
     {
-        var controller = new AdaptiveSpeculation(new SpeculationOptions(4));
+        var controller = new LiveBatchController(new SpeculationOptions(4));
         var chosen = new List<int>();
         for (var step = 0; step < 20; step++)
         {
-            var k = controller.NextK();
+            var k = controller.NextK(Live);
             chosen.Add(k);
-            controller.Observe(k, proposed: 0, accepted: 0, draftSeconds: 0.01 * k, stepSeconds: 1 + (0.2 * k));
+            controller.Observe(Live, k, proposed: 0, accepted: 0, draftSeconds: 0.01 * k, stepSeconds: 1 + (0.2 * k));
         }
 
         chosen.Skip(4).Take(15).Should().OnlyContain(k => k == 0);
@@ -64,17 +66,75 @@ public sealed class AdaptiveSpeculationTests
     [Fact]
     public void One_slow_plain_step_does_not_make_a_losing_drafter_look_good()
     {
-        var controller = new AdaptiveSpeculation(new SpeculationOptions(4));
+        var controller = new LiveBatchController(new SpeculationOptions(4));
         var chosen = new List<int>();
         for (var step = 0; step < 40; step++)
         {
-            var k = controller.NextK();
+            var k = controller.NextK(Live);
             chosen.Add(k);
             var plainCost = step == 0 ? 50.0 : 1.0;   // first step pays JIT and allocation
-            controller.Observe(k, k, (long)(0.5 * k), 0.5 * k, k == 0 ? plainCost : (0.5 * k) + 1.5);
+            controller.Observe(Live, k, k, (long)(0.5 * k), 0.5 * k, k == 0 ? plainCost : (0.5 * k) + 1.5);
         }
 
         chosen.Skip(4).Take(15).Should().OnlyContain(k => k == 0);
+    }
+
+    [Fact]
+    public void Speculation_runs_where_the_live_batch_is_small_and_stays_off_where_it_is_full()
+    {
+        // Verifying k drafts costs 1 + 0.05k plain steps at 2 live rows but 1 + 0.6k at 64, as on a compute-bound CPU.
+        var controller = new LiveBatchController(new SpeculationOptions(4));
+        var chosen = new Dictionary<int, List<int>> { [2] = [], [64] = [] };
+        for (var step = 0; step < 400; step++)
+        {
+            var live = step % 2 == 0 ? 2 : 64;
+            var k = controller.NextK(live);
+            chosen[live].Add(k);
+            var plain = live == 2 ? 1.0 : 10.0;
+            var verify = plain * (1 + ((live == 2 ? 0.05 : 0.6) * k));
+            controller.Observe(live, k, k, (long)Math.Round(0.8 * k), 0.01 * plain * k, verify + (0.01 * plain * k));
+        }
+
+        // 200 decisions per live count; after 60 (warm-up and three trusted probes) look at the remaining 140.
+        chosen[2].Skip(60).Count(k => k > 0).Should().BeGreaterThan(125, "at 2 live rows 4 drafts at 80% acceptance pay about 2.7x; plain is re-measured every 16 steps");
+        chosen[64].Skip(60).Count(k => k > 0).Should().BeLessThan(6, "at 64 live rows speculation only costs, so only rare probes run");
+    }
+
+    [Fact]
+    public void Steps_are_compared_with_plain_decoding_at_their_own_live_count()
+    {
+        // Plain measured on a full batch (slow), speculation probed on a drained one (fast): without the per-count plain
+        // curve the drained steps would look like a speedup; with it they are 1.6x a plain step there, so it stays off.
+        var controller = new LiveBatchController(new SpeculationOptions(4));
+        for (var i = 0; i < 3; i++)
+        {
+            controller.Observe(16, 0, 0, 0, 0, 8.0);
+            controller.Observe(9, 0, 0, 0, 0, 4.5);
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            controller.Observe(10, 4, 4, 1, 0.1, 5.0 * 1.6);
+        }
+
+        var model = controller.CostModel(10)!;
+        model.VerifySeconds[4].Should().BeApproximately((8.0 - 0.1) / 5.0, 1e-9, "plain at 10 rows is interpolated between 9 and 16 rows");
+        controller.NextK(10).Should().Be(0);
+    }
+
+    [Theory]
+    [InlineData(1, 0)]
+    [InlineData(2, 1)]
+    [InlineData(3, 2)]
+    [InlineData(4, 2)]
+    [InlineData(5, 3)]
+    [InlineData(64, 6)]
+    [InlineData(65, 7)]
+    public void Live_counts_fall_into_power_of_two_buckets(int live, int bucket)
+    {
+        LiveBatchController.BucketOf(live).Should().Be(bucket);
+        var (low, high) = LiveBatchController.BucketRange(bucket);
+        live.Should().BeInRange(low, high);
     }
 
     [Fact]
@@ -97,14 +157,14 @@ public sealed class AdaptiveSpeculationTests
     /// <summary>Simulates 100 steps: plain step costs 1, verifying k drafts costs 1 + 0.1k, drafting costs draftSeconds per token.</summary>
     private static List<int> Run(double acceptance, double draftSeconds, bool adaptive = true)
     {
-        var controller = new AdaptiveSpeculation(new SpeculationOptions(4, adaptive));
+        var controller = new LiveBatchController(new SpeculationOptions(4, adaptive));
         var chosen = new List<int>();
         for (var step = 0; step < 100; step++)
         {
-            var k = controller.NextK();
+            var k = controller.NextK(Live);
             chosen.Add(k);
             var draft = k * draftSeconds;
-            controller.Observe(k, k * 10, (long)Math.Round(k * 10 * acceptance), draft, draft + 1 + (0.1 * k));
+            controller.Observe(Live, k, k * 10, (long)Math.Round(k * 10 * acceptance), draft, draft + 1 + (0.1 * k));
         }
 
         return chosen;

@@ -1,0 +1,220 @@
+using System.Diagnostics;
+using RlSpec.Drafter.Drafting;
+using RlSpec.Policy.Model;
+using RlSpec.Policy.Sampling;
+using RlSpec.Policy.Training;
+using RlSpec.Rollout.Speculative;
+using static TorchSharp.torch;
+
+namespace RlSpec.Rollout.Generation;
+
+/// <summary>
+/// One <see cref="GenerationEngine.Generate"/> call carried out: admit queued samples into free slots, take one verify
+/// step over the live rows, release the rows that finished, until nothing is queued or live. The policy cache holds every
+/// committed token of a row except the newest ("pending") one; a step feeds [pending, d1..dk], and after rejection
+/// sampling each row keeps pending + its accepted drafts while the recovered or bonus token becomes pending.
+/// </summary>
+internal sealed class GenerationRun(GenerationEngine engine, IReadOnlyList<GenerationRequest> requests, GenerationOptions options, SamplingParams sampling,
+    SlotScheduler scheduler, KvCache cache, LiveBatchController? controller, TokenSampler sampler)
+{
+    private readonly PolicyModel _model = engine.Model;
+    private readonly IDrafter? _drafter = engine.Drafter;
+    private readonly SupervisionRecorder? _recorder = engine.Recorder;
+    private readonly StopStringMatcher _stops = new(engine.Tokenizer, options.StopStrings);
+    private readonly List<LiveSequence> _live = [];
+    private readonly Dictionary<int, IReadOnlyList<SupervisionPart>> _parked = [];
+    private readonly GeneratedSequence[] _results = new GeneratedSequence[requests.Sum(r => r.Samples)];
+    private readonly IReadOnlyList<VerifyStepCounts>[] _verifySteps = new IReadOnlyList<VerifyStepCounts>[requests.Sum(r => r.Samples)];
+    private readonly SpeculationStats _stats = new();
+    private readonly LiveBatchStats _liveBatch = new();
+
+    public GenerationResult Complete()
+    {
+        while (true)
+        {
+            var clock = Stopwatch.StartNew();
+            Admit();
+            if (_live.Count == 0)
+            {
+                break;
+            }
+
+            var admitSeconds = clock.Elapsed.TotalSeconds;
+            using var stepScope = NewDisposeScope();
+            var (k, emitted, stepSeconds) = Step();
+            _liveBatch.Add(_live.Count, k, emitted, admitSeconds + stepSeconds, scheduler.QueueEmpty);
+            Release();
+        }
+
+        return new GenerationResult(_results, _stats, _verifySteps, _liveBatch);
+    }
+
+    private void Admit()
+    {
+        while (scheduler.NextRound() is { } round)
+        {
+            Prefill(round.Prefills);
+            foreach (var admission in round.Admissions)
+            {
+                CopyRow(admission.SourceRow, admission.Slot);
+                var prompt = requests[admission.Request].Prompt;
+                var budget = Math.Min(options.MaxNewTokens, _model.Config.MaxPositions - prompt.Count);
+                _live.Add(new LiveSequence(admission.Sequence, prompt, budget, _parked.GetValueOrDefault(admission.SourceRow) ?? []));
+            }
+
+            if (round.HeldMove is var (from, to))
+            {
+                CopyRow(from, to);
+                _parked[to] = _parked[from];
+            }
+        }
+    }
+
+    /// <summary>Prefills every prompt but its last token (which becomes pending) into consecutive parking rows.</summary>
+    private void Prefill(IReadOnlyList<Prefill> prefills)
+    {
+        if (prefills.Count == 0)
+        {
+            return;
+        }
+
+        using var scope = NewDisposeScope();
+        _liveBatch.AddPrefills(prefills.Count);
+        var first = prefills[0].Row;
+        foreach (var p in prefills)
+        {
+            cache.Rollback(p.Row, 0);
+            _drafter?.ResetRow(p.Row);
+            _parked[p.Row] = [];
+        }
+
+        var prompts = prefills.Select(p => requests[p.Request].Prompt).ToList();
+        var heads = prompts.Select(p => (IReadOnlyList<int>)p.Take(p.Count - 1).ToList()).ToList();
+        if (heads.All(h => h.Count == 0))
+        {
+            return;
+        }
+
+        var (ids, lengths) = PaddedBatch.Build(heads, engine.Tokenizer.Special.Pad, _model.Device);
+        var output = _model.Forward(ids, cache.Slice(first, prefills.Count), lengths, engine.CaptureLayers);
+        // Prompt position i is followed by prompt token i+1; the last head position's output is the pending token.
+        ShareHidden(output, first, lengths, prompts.Select(p => (IReadOnlyList<int>)p.Skip(1).ToList()).ToList());
+        if (_recorder?.Observe(output) is { } forward)
+        {
+            foreach (var (p, i) in prefills.Select((p, i) => (p, i)))
+            {
+                _parked[p.Row] = [new SupervisionPart(forward, i, lengths[i])];
+            }
+        }
+    }
+
+    /// <summary>One verify step over the live rows: draft, verify in one policy forward, emit.</summary>
+    private (int K, long Emitted, double Seconds) Step()
+    {
+        var clock = Stopwatch.StartNew();
+        var live = _live.Count;
+        var rows = cache.Slice(0, live);
+        sampler.Bind(_live.Select(s => s.Id).ToList());
+        var k = controller?.NextK(live) ?? 0;
+        var proposal = k > 0 ? _drafter!.Propose(_live.Select(s => (IReadOnlyList<int>)s.Context).ToList(), k, sampler) : null;
+        k = proposal?.K ?? 0;
+        var pendingAt = rows.Lengths.ToArray();
+        // A row may draft only what it can still write: positions below MaxPositions, tokens within its budget.
+        var counts = Enumerable.Range(0, live)
+            .Select(b => proposal is null ? 0 : Math.Min(proposal.Counts[b], Math.Min(_model.Config.MaxPositions - pendingAt[b] - 1, _live[b].Remaining - 1)))
+            .ToArray();
+        var draftSeconds = clock.Elapsed.TotalSeconds;
+
+        var pending = tensor(_live.Select(s => (long)s.Context[^1]).ToArray(), device: _model.Device).unsqueeze(1);
+        var feed = proposal is null ? pending : cat([pending, proposal.Tokens.to(_model.Device)], 1);        // [n, k+1]
+        var output = _model.Forward(feed, rows, counts.Select(c => c + 1).ToArray(), engine.CaptureLayers);
+        var verifySeconds = clock.Elapsed.TotalSeconds - draftSeconds;
+
+        var step = StepVerifier.Verify(output.Logits, proposal is null ? null : proposal with { Counts = counts }, sampling, sampler, engine.Bias);
+        var sampleSeconds = clock.Elapsed.TotalSeconds - draftSeconds - verifySeconds;
+
+        var emitted = new int[live];
+        for (var b = 0; b < live; b++)
+        {
+            var sequence = _live[b];
+            for (var i = 0; i <= step.Accepted[b] && sequence.Finish is null; i++)
+            {
+                var at = step.Index(b, i);
+                sequence.Append((int)step.Emitted[at], step.LogProbs[at], step.ProcessedLogProbs[at], engine.Tokenizer.Special.Eos, _stops);
+                emitted[b]++;
+            }
+
+            // Keep pending + accepted drafts; a finished row leaves its slot below, so its cache no longer matters.
+            if (sequence.Finish is null)
+            {
+                rows.Rollback(b, pendingAt[b] + 1 + step.Accepted[b]);
+            }
+
+            if (_drafter is not null)
+            {
+                sequence.VerifySteps.Add(new VerifyStepCounts(counts[b], Math.Min(step.Accepted[b], counts[b])));
+            }
+        }
+
+        // Fed column i of a row is followed by its emitted token i, so the committed columns are the emitted count.
+        ShareHidden(output, 0, emitted, _live.Select((s, b) => (IReadOnlyList<int>)s.Context.TakeLast(emitted[b]).ToList()).ToList());
+        if (_recorder?.Observe(output) is { } forward)
+        {
+            for (var b = 0; b < live; b++)
+            {
+                _live[b].Supervision.Add(new SupervisionPart(forward, b, emitted[b]));
+            }
+        }
+
+        if (proposal is not null)
+        {
+            _drafter!.Commit(step.Accepted);
+        }
+
+        var seconds = clock.Elapsed.TotalSeconds;
+        _stats.AddStep(k, counts, step.Accepted.Select((a, b) => Math.Min(a, counts[b])).ToArray(), emitted);
+        _stats.AddTimes(draftSeconds, verifySeconds, sampleSeconds, seconds - draftSeconds - verifySeconds - sampleSeconds);
+        controller?.Observe(live, k, counts.Sum(), step.Accepted.Select((a, b) => Math.Min(a, counts[b])).Sum(), draftSeconds, seconds);
+        return (k, emitted.Sum(), seconds);
+    }
+
+    /// <summary>Finished rows hand in their results and leave; the last live rows move into their slots.</summary>
+    private void Release()
+    {
+        var finished = Enumerable.Range(0, _live.Count).Where(b => _live[b].Finish is not null).ToList();
+        if (finished.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var sequence in finished.Select(b => _live[b]))
+        {
+            _results[sequence.Id] = sequence.Result();
+            _verifySteps[sequence.Id] = sequence.VerifySteps;
+            _recorder?.Complete(sequence.Prompt, sequence.Context, sequence.Supervision);
+        }
+
+        foreach (var (from, to) in scheduler.Release(finished))
+        {
+            CopyRow(from, to);
+            _live[to] = _live[from];
+        }
+
+        _live.RemoveRange(_live.Count - finished.Count, finished.Count);
+    }
+
+    private void CopyRow(int from, int to)
+    {
+        cache.CopyRow(from, to);
+        _drafter?.CopyRow(from, to);
+    }
+
+    /// <summary>Hands a hidden-state drafter a forward's states and what each of its rows committed.</summary>
+    private void ShareHidden(ForwardOutput output, int firstRow, IReadOnlyList<int> committed, IReadOnlyList<IReadOnlyList<int>> nextTokens)
+    {
+        if (_drafter is IHiddenStateDrafter hidden)
+        {
+            hidden.ObserveHidden(output.Hidden, firstRow, committed, nextTokens);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+namespace RlSpec.Rollout.Speculative;
+
+/// <summary>
+/// Seconds of a plain decode step as a function of the number of live rows, from rolling medians measured at each
+/// live count and interpolated linearly between the nearest measured counts. Speculative steps are judged against
+/// this curve at their own live count, so a step measured as the batch drains is compared with plain decoding of a
+/// batch that size, not of the full batch.
+/// </summary>
+public sealed class PlainStepCurve
+{
+    private readonly SortedDictionary<int, RollingMedian> _byLive = [];
+
+    public void Add(int live, double seconds)
+    {
+        if (!_byLive.TryGetValue(live, out var median))
+        {
+            _byLive[live] = median = new RollingMedian();
+        }
+
+        median.Add(seconds);
+    }
+
+    /// <summary>Plain observations at live counts in [low, high].</summary>
+    public int CountBetween(int low, int high) => _byLive.Where(e => e.Key >= low && e.Key <= high).Sum(e => e.Value.Count);
+
+    /// <summary>Estimated plain step seconds at <paramref name="live"/> rows, or null before any measurement.</summary>
+    public double? At(int live)
+    {
+        if (_byLive.TryGetValue(live, out var exact))
+        {
+            return exact.Value;
+        }
+
+        var below = _byLive.Keys.Where(n => n < live).DefaultIfEmpty(0).Max();
+        var above = _byLive.Keys.Where(n => n > live).DefaultIfEmpty(0).Min();
+        return (below, above) switch
+        {
+            (0, 0) => null,
+            (0, _) => _byLive[above].Value,
+            (_, 0) => _byLive[below].Value,
+            _ => _byLive[below].Value + ((_byLive[above].Value - _byLive[below].Value) * (live - below) / (above - below)),
+        };
+    }
+}

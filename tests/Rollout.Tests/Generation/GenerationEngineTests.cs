@@ -1,0 +1,114 @@
+using FluentAssertions;
+using RlSpec.Drafter.Drafting;
+using RlSpec.Drafter.DraftModel;
+using RlSpec.Drafter.Eagle;
+using RlSpec.Drafter.Mtp;
+using RlSpec.Drafter.NGram;
+using RlSpec.Drafter.Random;
+using RlSpec.Policy.Model;
+using RlSpec.Policy.Sampling;
+using RlSpec.Rollout.Generation;
+using RlSpec.Rollout.Speculative;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace RlSpec.Rollout.Tests.Generation;
+
+public sealed class GenerationEngineTests
+{
+    private static readonly PolicyModel Policy = MtpAttach.WithHeads(TinyModels.Policy(), 3, seed: 2);
+    private static readonly EagleHead Eagle = NewEagle();
+    private static readonly GenerationRequest[] Groups = [.. TinyModels.Prompts.Select(p => new GenerationRequest(p, 5))];
+
+    private static EagleHead NewEagle()
+    {
+        manual_seed(8);
+        var head = new EagleHead(Policy.Config, EagleConfig.For(Policy.Config));
+        head.eval();
+        return head;
+    }
+
+    private static IDrafter? Make(string name) => name switch
+    {
+        "none" => null,
+        "ngram" => new NGramDrafter(),
+        "random" => new RandomDrafter(23),
+        "mtp" => new MtpDrafter(Policy),
+        "eagle" => new EagleDrafter(Policy, Eagle),
+        _ => new DraftModelDrafter(TinyModels.Policy(seed: 5, layers: 1), TinyModels.Tokenizer.Special.Pad),
+    };
+
+    public static TheoryData<string> Drafters => ["none", "ngram", "random", "draft-model", "mtp", "eagle"];
+
+    private static GenerationResult Run(string drafter, int slots, GenerationOptions options, IReadOnlyList<GenerationRequest>? requests = null, ulong seed = 3) =>
+        new GenerationEngine(Policy, TinyModels.Tokenizer, Make(drafter))
+            .Generate(requests ?? Groups, options, new SpeculationOptions(3, Adaptive: false), slots, new TokenSampler(seed));
+
+    [Theory]
+    [MemberData(nameof(Drafters))]
+    public void The_same_rollouts_come_out_whatever_the_slot_count(string drafter)
+    {
+        var options = new GenerationOptions(20, new SamplingParams(1.0));
+        var reference = Run(drafter, slots: 20, options).Sequences;
+        foreach (var slots in new[] { 1, 3, 7 })
+        {
+            var result = Run(drafter, slots, options).Sequences;
+            for (var i = 0; i < reference.Count; i++)
+            {
+                result[i].Completion.Should().Equal(reference[i].Completion, $"sequence {i} with {slots} slots");
+                result[i].Finish.Should().Be(reference[i].Finish);
+            }
+        }
+
+        reference.Select(s => string.Join(',', s.Completion)).Distinct().Count().Should().BeGreaterThan(TinyModels.Prompts.Length, "samples of one prompt differ");
+    }
+
+    [Theory]
+    [MemberData(nameof(Drafters))]
+    public void Prompts_whose_length_plus_budget_reaches_the_context_limit_finish_like_plain_decoding(string drafter)
+    {
+        // Regression: the verify forward used to ask for positions past MaxPositions near the limit and throw.
+        var limit = Policy.Config.MaxPositions;
+        var prompts = new[] { 50, 37, 61, 63 }.Select(n => new GenerationRequest([.. Enumerable.Range(0, n).Select(i => 4 + (i % 17))], 2)).ToList();
+        var options = new GenerationOptions(limit, SamplingParams.Greedy);
+        var plain = Run("none", 3, options, prompts).Sequences;
+        var spec = Run(drafter, 3, options, prompts).Sequences;
+        for (var i = 0; i < plain.Count; i++)
+        {
+            spec[i].Completion.Should().Equal(plain[i].Completion, $"greedy sequence {i}");
+            spec[i].Finish.Should().Be(plain[i].Finish);
+            (prompts[i / 2].Prompt.Count + spec[i].Completion.Count).Should().BeLessThanOrEqualTo(limit);
+        }
+
+        plain.Should().Contain(s => s.Finish == FinishReason.Length, "some row runs into the limit");
+        var sampled = Run(drafter, 3, options with { Sampling = new SamplingParams(1.0) }, prompts).Sequences;
+        sampled.Select((s, i) => prompts[i / 2].Prompt.Count + s.Completion.Count).Should().OnlyContain(n => n <= limit);
+    }
+
+    [Fact]
+    public void Finished_rows_cost_nothing_and_each_group_is_prefilled_once()
+    {
+        var result = Run("eagle", slots: 6, new GenerationOptions(16, new SamplingParams(1.0)));
+        var perSequence = result.VerifySteps.Sum(s => s.Count);
+        result.Stats.RowSteps.Should().Be(perSequence, "every row a step feeds belongs to a sequence still generating");
+        result.LiveBatch.Rows.Sum(r => r.Steps * r.Live).Should().Be(perSequence);
+        result.LiveBatch.Rows.Should().OnlyContain(r => r.Live <= 6);
+        result.LiveBatch.Prefills.Should().Be(Groups.Length, "a group of 5 split across slots is still prefilled once");
+        result.LiveBatch.Tokens.Should().Be(result.Sequences.Sum(s => s.Completion.Count));
+        result.LiveBatch.DrainingTokens.Should().BeGreaterThan(0);
+        result.LiveBatch.FullTokens.Should().BeGreaterThan(0);
+    }
+
+    [Fact]
+    public void Adaptive_speculation_keeps_greedy_output_exact_as_the_batch_drains()
+    {
+        var options = new GenerationOptions(30, SamplingParams.Greedy);
+        var engine = new GenerationEngine(Policy, TinyModels.Tokenizer, new EagleDrafter(Policy, Eagle));
+        var plain = Run("none", 8, options).Sequences;
+        for (var repeat = 0; repeat < 3; repeat++)
+        {
+            var spec = engine.Generate(Groups, options, new SpeculationOptions(3, Adaptive: true, ProbeEvery: 2), 8, new TokenSampler(9)).Sequences;
+            spec.Select(s => s.Completion).Should().BeEquivalentTo(plain.Select(s => s.Completion), o => o.WithStrictOrdering());
+        }
+    }
+}
