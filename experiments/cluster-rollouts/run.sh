@@ -7,8 +7,10 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../common.sh"
 
-rlspec sft --steps 300 --out "$work/policy" --threads 2 > "$out/sft.log" 2>&1
-common=(configs/grpo-cluster.yaml --set model.checkpoint="$work/policy" --set drafter.pretrain_steps=40 --set trainer.steps=10
+# A short warm start (300 SFT steps), made by a one-step run so both runs below start from the same checkpoint.
+rlspec train configs/grpo-cluster.yaml --set cluster.enabled=false --set model.warm_start_steps=300 --set trainer.steps=1 \
+  --set drafter.pretrain_steps=1 --set task.eval_prompts=16 --set logging.run_dir="$work/warm" > "$out/warm-start.log" 2>&1
+common=(configs/grpo-cluster.yaml --set model.checkpoint="$work/warm/warm-start" --set drafter.pretrain_steps=40 --set trainer.steps=10
   --set rollout.prompts_per_step=8 --set task.eval_prompts=0 --set model.threads=1)
 port=${PORT:-4253}
 
