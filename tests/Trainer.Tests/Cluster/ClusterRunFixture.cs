@@ -43,10 +43,11 @@ public sealed class ClusterRunFixture : IDisposable
     public string Reference => _reference.Value;
 
     /// <summary>The run config; <paramref name="port"/> null = single process, else a trainer node on that port.</summary>
-    public RunConfig Config(string runDir, int? port, int steps = Steps, int minNodes = 2) => ConfigLoader.Load(null,
+    /// <param name="prompts">Prompts per step (two chunks of half as many).</param>
+    public RunConfig Config(string runDir, int? port, int steps = Steps, int minNodes = 2, int prompts = 6, int maxNewTokens = 32) => ConfigLoader.Load(null,
     [
         $"model.checkpoint={PolicyDirectory}", "model.device=cpu", "model.threads=1", "task.kind=jsonl", $"task.dataset={Dataset}", "task.reward=regex",
-        "task.eval_prompts=0", "rollout.prompts_per_step=6", "rollout.group_size=4", "rollout.max_new_tokens=32", "drafter.pretrain_steps=2",
+        "task.eval_prompts=0", $"rollout.prompts_per_step={prompts}", "rollout.group_size=4", $"rollout.max_new_tokens={maxNewTokens}", "drafter.pretrain_steps=2",
         "drafter.steps_per_update=2", $"trainer.steps={steps}", "trainer.learning_rate=0.01", "pipeline.rollout_workers=2", "logging.checkpoint_every=2",
         $"logging.run_dir={runDir}", .. port is { } p ? new[] { "cluster.enabled=true", $"cluster.port={p}", $"cluster.min_rollout_nodes={minNodes}", "cluster.join_timeout_s=90" } : [],
     ]);
