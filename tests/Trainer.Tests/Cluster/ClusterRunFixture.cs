@@ -31,7 +31,7 @@ public sealed class ClusterRunFixture : IDisposable
         PolicyCheckpoint.Save(PolicyDirectory, policy, tokenizer);
         using var wider = WeightInit.NewPolicy(new PolicyConfig(tokenizer.VocabSize, HiddenSize: 64, NumLayers: 2, NumHeads: 4, NumKvHeads: 2, IntermediateSize: 64), 5, 0.3);
         PolicyCheckpoint.Save(Path.Combine(Directory, "wider"), wider, tokenizer);
-        File.WriteAllLines(Dataset, Enumerable.Range(0, 40).Select(i => JsonSerializer.Serialize(new { prompt = $"{i % 9}+{i % 7}=", answer = "[0-4].*" })));
+        File.WriteAllLines(Dataset, Enumerable.Range(0, 200).Select(i => JsonSerializer.Serialize(new { prompt = $"{i % 9}+{i % 7}=", answer = "[0-4].*" })));
         _reference = new(() => TrainCommand.Fresh(Config(Path.Combine(Directory, "reference"), port: null)).RunDirectory);
     }
 

@@ -70,12 +70,12 @@ public sealed class ClusterRunTests(ClusterRunFixture fixture, ITestOutputHelper
     [Fact]
     public void A_worker_killed_mid_step_loses_no_prompt_its_chunk_is_dealt_again_and_the_run_learns_the_same()
     {
-        // Longer chunks than the other tests' (12 prompts, 64 tokens), so the kill lands while the victim generates.
-        var reference = RlSpec.Trainer.Cli.TrainCommand.Fresh(fixture.Config(Path.Combine(fixture.Directory, "sigkill-reference"), port: null, prompts: 12, maxNewTokens: 64))
+        // Longer chunks than the other tests' (24 prompts, 64 tokens), so the kill lands while the victim generates.
+        var reference = RlSpec.Trainer.Cli.TrainCommand.Fresh(fixture.Config(Path.Combine(fixture.Directory, "sigkill-reference"), port: null, prompts: 24, maxNewTokens: 64))
             .RunDirectory;
         var port = FreePort();
         var runDir = Path.Combine(fixture.Directory, "sigkill");
-        var trainer = Trainer(fixture.Write("sigkill", fixture.Config(runDir, port, prompts: 12, maxNewTokens: 64)), port);
+        var trainer = Trainer(fixture.Write("sigkill", fixture.Config(runDir, port, prompts: 24, maxNewTokens: 64)), port);
         var survivor = Worker("worker-a", port);
         var victim = Worker("worker-b", port);
 
@@ -90,7 +90,7 @@ public sealed class ClusterRunTests(ClusterRunFixture fixture, ITestOutputHelper
         trainer.Output.Should().Contain("lost (unreachable");
 
         Rollouts(runDir).GroupBy(r => r.Step).Should().HaveCount(Steps)
-            .And.OnlyContain(step => step.GroupBy(r => r.PromptId).All(p => p.Count() == 4) && step.Count() == 12 * 4, "every prompt exactly G times");
+            .And.OnlyContain(step => step.GroupBy(r => r.PromptId).All(p => p.Count() == 4) && step.Count() == 24 * 4, "every prompt exactly G times");
         ShouldMatchTheSingleProcessRun(runDir, reference);
         Metrics(runDir).Select(r => r.RolloutNodes).Should().Equal(2, 1, 1);
     }
@@ -100,9 +100,9 @@ public sealed class ClusterRunTests(ClusterRunFixture fixture, ITestOutputHelper
     {
         var port = FreePort();
         var runDir = Path.Combine(fixture.Directory, "late");
-        var trainer = Trainer(fixture.Write("late", fixture.Config(runDir, port, steps: 8, minNodes: 1)), port);
+        var trainer = Trainer(fixture.Write("late", fixture.Config(runDir, port, steps: 24, minNodes: 1)), port);
         var first = Worker("worker-a", port);
-        trainer.WaitForLine("step 1/8", Minutes);
+        trainer.WaitForLine("step 1/24", Minutes);
 
         var wrong = fixture.Config(runDir, port) with { Model = fixture.Config(runDir, port).Model with { Checkpoint = Path.Combine(fixture.Directory, "wider") } };
         var refused = Worker("worker-wide", port, "--config", fixture.Write("wider", wrong));
@@ -119,7 +119,7 @@ public sealed class ClusterRunTests(ClusterRunFixture fixture, ITestOutputHelper
         version.Should().BeGreaterThan(0, "it joined after step 1 and fetched the version current then, not the first");
         late.Output.Should().MatchRegex(@"step \d chunk \d: 3 prompt\(s\) with weights v\d", "it took work");
         trainer.Output.Should().Contain("refused rollout node");
-        Metrics(runDir).Should().HaveCount(8);
+        Metrics(runDir).Should().HaveCount(24);
     }
 
     [Fact]
