@@ -18,7 +18,13 @@ public static class SafeTensorsReader
         }
 
         using var stream = File.OpenRead(path);
-        var (entries, _, dataStart) = SafeTensorsHeader.Read(stream, path);
+        return Read(stream, path);
+    }
+
+    /// <summary>Reads safetensors bytes from a seekable stream; <paramref name="source"/> names it in errors.</summary>
+    public static Dictionary<string, Tensor> Read(Stream stream, string source)
+    {
+        var (entries, _, dataStart) = SafeTensorsHeader.Read(stream, source);
         var tensors = new Dictionary<string, Tensor>();
         foreach (var entry in entries)
         {

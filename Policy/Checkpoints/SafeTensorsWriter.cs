@@ -15,7 +15,11 @@ public static class SafeTensorsWriter
     /// <summary>Bytes copied per write: large tensors go out in slices, never as one managed array.</summary>
     private const long ChunkBytes = 64 << 20;
 
-    public static void Write(string path, IEnumerable<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    public static void Write(string path, IEnumerable<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata = null) =>
+        AtomicFile.Write(path, stream => Write(stream, tensors, metadata));
+
+    /// <summary>Writes the safetensors bytes to <paramref name="stream"/> (weights sent between nodes use the file format too).</summary>
+    public static void Write(Stream stream, IEnumerable<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
         var ordered = tensors.OrderBy(t => t.Key, StringComparer.Ordinal).ToList();
         var header = new Dictionary<string, object>();
@@ -44,17 +48,14 @@ public static class SafeTensorsWriter
         json.CopyTo(headerBytes, 0);
         headerBytes.AsSpan(json.Length).Fill((byte)' ');
 
-        AtomicFile.Write(path, stream =>
+        Span<byte> prefix = stackalloc byte[8];
+        BinaryPrimitives.WriteInt64LittleEndian(prefix, headerBytes.Length);
+        stream.Write(prefix);
+        stream.Write(headerBytes);
+        foreach (var (_, t) in ordered)
         {
-            Span<byte> prefix = stackalloc byte[8];
-            BinaryPrimitives.WriteInt64LittleEndian(prefix, headerBytes.Length);
-            stream.Write(prefix);
-            stream.Write(headerBytes);
-            foreach (var (_, t) in ordered)
-            {
-                WriteData(stream, t);
-            }
-        });
+            WriteData(stream, t);
+        }
     }
 
     private static void WriteData(Stream stream, Tensor t)

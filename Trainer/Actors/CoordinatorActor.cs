@@ -10,7 +10,8 @@ namespace RlSpec.Trainer.Actors;
 /// log-prob → update → drafter alignment → weight publish run concurrently; <see cref="StepSchedule"/> decides which
 /// weights version generates each step, so sync mode is strictly on-policy and async mode overlaps generation of step
 /// t+1 with the update of step t. Trainer-side stages never overlap each other, so the run directory is written
-/// while nothing changes the weights. Any stage failure ends the run with that error.
+/// while nothing changes the weights; that writing (metrics, rollout log, checkpoints) runs on the host thread like
+/// every other stage's work, never on the coordinator's. Any stage failure ends the run with that error.
 /// </summary>
 public sealed class CoordinatorActor : ReceiveActor
 {
@@ -19,11 +20,13 @@ public sealed class CoordinatorActor : ReceiveActor
     private readonly TaskCompletionSource<IReadOnlyList<StepMetrics>> _completion;
     private readonly IProgress<StepMetrics>? _progress;
     private readonly Action<int>? _afterStep;
+    private readonly IComputeThread _host;
     private readonly IActorRef _data, _weights, _pool, _logProb, _learner;
     private readonly IActorRef? _aligner;
     private readonly Dictionary<int, PromptsLoaded> _prompts = [];
     private readonly Dictionary<int, StepRollouts> _rollouts = [];
     private readonly Dictionary<long, double> _prepareSeconds = [];
+    private readonly Dictionary<long, WeightsSynced> _synced = [];
     private readonly List<StepMetrics> _rows = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private TrainerState _state = new(0, 0, 0);
@@ -34,15 +37,17 @@ public sealed class CoordinatorActor : ReceiveActor
     private double _lastStepEnd;
 
     /// <param name="host">Runs the trainer-side stages' work, and in sync mode the rollout workers' too.</param>
+    /// <param name="rolloutPool">The cluster's rollout pool (<see cref="Cluster.ClusterRolloutPoolActor"/>); null = an in-process pool of
+    /// <c>pipeline.rollout_workers</c> workers, made here.</param>
     public CoordinatorActor(PipelineParts parts, StepSchedule schedule, IComputeThread host, TaskCompletionSource<IReadOnlyList<StepMetrics>> completion,
-        IProgress<StepMetrics>? progress, Action<int>? afterStep)
+        IProgress<StepMetrics>? progress, Action<int>? afterStep, IActorRef? rolloutPool)
     {
-        (_parts, _schedule, _completion, _progress, _afterStep) = (parts, schedule, completion, progress, afterStep);
+        (_parts, _schedule, _completion, _progress, _afterStep, _host) = (parts, schedule, completion, progress, afterStep, host);
         _data = Context.ActorOf(Stages.DataLoader(host, parts.Cursor), "data-loader");
         _weights = Context.ActorOf(Stages.WeightSync(host, parts.Publish), "weight-sync");
         // Async generation must run beside the trainer side, so its workers compute on their own threads.
         var rolloutCompute = parts.Config.Pipeline.Asynchronous ? InlineCompute.Instance : host;
-        _pool = Context.ActorOf(RolloutPoolActor.Props(parts.Config.Pipeline.RolloutWorkers, parts.NewReplica, rolloutCompute), "rollout-pool");
+        _pool = rolloutPool ?? Context.ActorOf(RolloutPoolActor.Props(parts.Config.Pipeline.RolloutWorkers, parts.NewReplica, rolloutCompute), "rollout-pool");
         _logProb = Context.ActorOf(Stages.LogProb(host, parts.LogProb), "logprob");
         _learner = Context.ActorOf(Stages.Learner(host, parts.Learner, parts.Config.Rollout.GroupSize, parts.Config.Trainer.ScaleRewardsByStd), "learner");
         _aligner = parts.Alignment is null ? null : Context.ActorOf(Stages.Aligner(host, parts.Alignment), "drafter-aligner");
@@ -57,6 +62,7 @@ public sealed class CoordinatorActor : ReceiveActor
         On<WeightsSynced>(s =>
         {
             _prepareSeconds[s.Version] += s.Seconds;
+            _synced[s.Version] = s;
             Ready(s.Version);
         });
         On<StepRollouts>(r =>
@@ -81,12 +87,13 @@ public sealed class CoordinatorActor : ReceiveActor
             }
         });
         On<DrafterAligned>(a => Finish(a.Kl, a.Seconds));
+        On<StepRecorded>(Recorded);
         Receive<Status.Failure>(f => Fail(f.Cause));
     }
 
     public static Props Props(PipelineParts parts, StepSchedule schedule, IComputeThread host, TaskCompletionSource<IReadOnlyList<StepMetrics>> completion,
-        IProgress<StepMetrics>? progress, Action<int>? afterStep) =>
-        Akka.Actor.Props.Create(() => new CoordinatorActor(parts, schedule, host, completion, progress, afterStep));
+        IProgress<StepMetrics>? progress, Action<int>? afterStep, IActorRef? rolloutPool = null) =>
+        Akka.Actor.Props.Create(() => new CoordinatorActor(parts, schedule, host, completion, progress, afterStep, rolloutPool));
 
     /// <summary>A stage that throws ends the run: the error reaches the caller and the stage is stopped, not retried
     /// (rollout workers have their own restart-and-redispatch supervision inside the pool).</summary>
@@ -209,16 +216,29 @@ public sealed class CoordinatorActor : ReceiveActor
         _state = new TrainerState(current.Step + 1, trained + 1, _state.PromptsConsumed + current.Prompts.Prompts.Count);
         var now = _clock.Elapsed.TotalSeconds;
         var batch = current.Rollouts.Batch;
-        var seconds = new StageSeconds(current.Prompts.Seconds, _prepareSeconds.GetValueOrDefault(_schedule.GenerationVersion(current.Step)), batch.Seconds,
+        var generatedBy = _schedule.GenerationVersion(current.Step);
+        var seconds = new StageSeconds(current.Prompts.Seconds, _prepareSeconds.GetValueOrDefault(generatedBy), batch.Seconds,
             current.LogProbs!.Seconds, current.Update!.Seconds, alignSeconds, now - _lastStepEnd);
+        var synced = _synced.GetValueOrDefault(generatedBy);
+        var transport = new StepTransport(current.Rollouts.Nodes, synced?.Seconds ?? 0, synced?.Bytes ?? 0);
         _lastStepEnd = now;
-        foreach (var old in _prepareSeconds.Keys.Where(v => v < _schedule.GenerationVersion(current.Step)).ToList())
+        foreach (var old in _prepareSeconds.Keys.Where(v => v < generatedBy).ToList())
         {
             _prepareSeconds.Remove(old);
+            _synced.Remove(old);
         }
 
-        var row = _parts.Recorder.Record(current.Step, trained, batch, current.LogProbs.Result, current.Update.Metrics, drafterKl, seconds, _state,
-            _schedule.GenerationVersion(current.Step + 1));
+        // Metrics, rollout log and checkpoint are file and tensor work: the host thread does them, and the coordinator
+        // waits for the row (with _current still set, so no trainer-side stage starts meanwhile).
+        var (recorder, state, pendingFrom) = (_parts.Recorder, _state, _schedule.GenerationVersion(current.Step + 1));
+        var (logProbs, update) = (current.LogProbs.Result, current.Update.Metrics);
+        _host.Run(() => recorder.Record(current.Step, trained, batch, logProbs, update, drafterKl, seconds, state, pendingFrom, transport))
+            .PipeTo(Self, success: row => new StepRecorded(row));
+    }
+
+    private void Recorded(StepRecorded recorded)
+    {
+        var row = recorded.Row;
         _rows.Add(row);
         _current = null;
         _progress?.Report(row);
@@ -231,4 +251,6 @@ public sealed class CoordinatorActor : ReceiveActor
 
         Publish(_state.PolicyVersion);
     }
+
+    private sealed record StepRecorded(StepMetrics Row) : INoSerializationVerificationNeeded;
 }

@@ -36,7 +36,7 @@ public sealed class RolloutPoolActor : ReceiveActor
 
     /// <param name="compute">Where the workers' tensor work runs (null = each on its own thread).</param>
     public static Props Props(int workers, Func<IRolloutChunkGenerator> createGenerator, IComputeThread? compute = null, int maxAttempts = 3) =>
-        Akka.Actor.Props.Create(() => new RolloutPoolActor(workers, createGenerator, compute ?? InlineCompute.Instance, maxAttempts));
+        Akka.Actor.Props.Create<RolloutPoolActor>(workers, createGenerator, compute ?? InlineCompute.Instance, maxAttempts);
 
     /// <summary>Restart a failed worker (its replica is rebuilt); the failed chunk comes back via <see cref="RedispatchWork"/>.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Restart);
@@ -45,15 +45,23 @@ public sealed class RolloutPoolActor : ReceiveActor
     /// so a one-worker pool samples exactly what generating the step in one piece would.</summary>
     public static ulong ChunkSeed(ulong stepSeed, int chunk) => stepSeed + ((ulong)chunk * 0x9E3779B97F4A7C15UL);
 
+    /// <summary>A step cut into at most <paramref name="count"/> chunks of whole prompts (a GRPO group never straddles
+    /// two), each with its own seed. Rollout nodes get the same chunks a single process with that many workers makes, so
+    /// both sample the same rollouts.</summary>
+    public static IReadOnlyList<RolloutWork> Chunks(GenerateStep step, int count)
+    {
+        var size = (int)Math.Ceiling(step.Prompts.Count / (double)count);
+        return step.Prompts.Chunk(Math.Max(1, size)).Select((prompts, c) => new RolloutWork(step.Step, c, step.PolicyVersion, prompts, ChunkSeed(step.Seed, c))).ToList();
+    }
+
     private void Start(GenerateStep step)
     {
         (_requester, _step, _clock, _redispatched) = (Sender, step, Stopwatch.StartNew(), 0);
-        var size = (int)Math.Ceiling(step.Prompts.Count / (double)_workers.Length);
-        var chunks = step.Prompts.Chunk(Math.Max(1, size)).ToArray();
-        _done = new RolloutBatch?[chunks.Length];
-        for (var c = 0; c < chunks.Length; c++)
+        var chunks = Chunks(step, _workers.Length);
+        _done = new RolloutBatch?[chunks.Count];
+        foreach (var chunk in chunks)
         {
-            Deal(new RolloutWork(step.Step, c, step.PolicyVersion, chunks[c], ChunkSeed(step.Seed, c)));
+            Deal(chunk);
         }
     }
 
@@ -62,7 +70,7 @@ public sealed class RolloutPoolActor : ReceiveActor
         if (failed.Work.Attempt >= _maxAttempts)
         {
             _requester?.Tell(new Status.Failure(new InvalidOperationException(
-                $"rollout chunk {failed.Work.Chunk} of step {failed.Work.Step + 1} failed {failed.Work.Attempt} times; last error: {failed.Reason}")));
+                $"rollout chunk {failed.Work.Chunk} of step {failed.Work.Step + 1} failed {failed.Work.Attempt} times; last error: {failed.Error}")));
             _step = null;
             return;
         }

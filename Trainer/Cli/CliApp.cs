@@ -23,6 +23,7 @@ public static class CliApp
             ExperimentCommand.Create(),
             TrainCommand.Create(),
             SweepCommand.Create(),
+            WorkerCommand.Create(),
             VerifyLosslessCommand.Create(),
             InspectCommand.Create(),
         };
@@ -36,7 +37,8 @@ public static class CliApp
         {
             return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (e is TorchUnavailableException or CheckpointFormatException or ConfigException or InvalidDataException or FileNotFoundException or ArgumentException)
+        catch (Exception e) when (e is TorchUnavailableException or CheckpointFormatException or ConfigException or InvalidDataException or FileNotFoundException or ArgumentException
+            or Cluster.ClusterException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 2;

@@ -73,7 +73,10 @@ public static class TrainCommand
         double? before = resumeFrom is null && config.Task.EvalPrompts > 0 ? evaluator.Evaluate(setup.Task, config.Task.EvalPrompts, maxNewTokens: config.Rollout.MaxNewTokens).Accuracy : null;
         log.Report($"run directory {runDir}: steps {setup.State.Step + 1}..{config.Trainer.Steps}, {config.Rollout.PromptsPerStep} prompts x {config.Rollout.GroupSize} samples, "
             + $"speculation {(setup.Drafter is null ? "off" : $"{setup.Drafter.Name} k={config.Speculation.DraftTokens}")}, {config.Pipeline.Mode} pipeline"
-            + (config.Pipeline.Asynchronous ? $" (max staleness {config.Pipeline.MaxStaleness})" : "") + $", {config.Pipeline.RolloutWorkers} rollout worker(s)");
+            + (config.Pipeline.Asynchronous ? $" (max staleness {config.Pipeline.MaxStaleness})" : "")
+            + (config.Cluster.Enabled
+                ? $", rollouts on cluster nodes ({config.Pipeline.RolloutWorkers} chunk(s) per step; trainer node {config.Cluster.Hostname}:{config.Cluster.Port})"
+                : $", {config.Pipeline.RolloutWorkers} rollout worker(s)"));
         TrainingProgress.Show(setup.State.Step, config.Trainer.Steps, (steps, lines) => TrainingPipeline.Run(setup.Parts(lines), setup.State, steps, afterStep));
         double? after = config.Task.EvalPrompts > 0 ? evaluator.Evaluate(setup.Task, config.Task.EvalPrompts, maxNewTokens: config.Rollout.MaxNewTokens).Accuracy : null;
         report?.Invoke(setup, log);

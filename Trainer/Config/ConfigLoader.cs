@@ -130,7 +130,7 @@ public static class ConfigLoader
     private static void Check(Dictionary<string, object?> tree, Type section, string source, string prefix)
     {
         var keys = ConfigSchema.Keys(section);
-        foreach (var (key, value) in tree)
+        foreach (var (key, value) in tree.ToList())
         {
             var dotted = prefix + key;
             if (!keys.TryGetValue(key, out var type))
@@ -148,12 +148,25 @@ public static class ConfigLoader
 
                 Check(child, type, source, dotted + ".");
             }
+            else if (type == typeof(List<string>))
+            {
+                tree[key] = StringList(value, source, dotted);
+            }
             else
             {
                 CheckScalar(value, type, source, dotted);
             }
         }
     }
+
+    /// <summary>A list key: a YAML list of single values, or (from <c>--set</c>) one comma-separated value.</summary>
+    private static List<object?> StringList(object? value, string source, string key) => value switch
+    {
+        null => [],
+        string text => [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)],
+        List<object?> list => list.Select(v => v as string ?? throw new ConfigException($"{source}: '{key}' must list single values.")).Cast<object?>().ToList(),
+        _ => throw new ConfigException($"{source}: '{key}' must be a list of values, not a section."),
+    };
 
     private static void CheckScalar(object? value, Type type, string source, string key)
     {

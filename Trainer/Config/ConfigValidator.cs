@@ -69,6 +69,11 @@ public static class ConfigValidator
         Range("pipeline.max_staleness", c.Pipeline.MaxStaleness, 1, 16);
         Range("pipeline.rollout_workers", c.Pipeline.RolloutWorkers, 1, 64);
         Range("logging.checkpoint_every", c.Logging.CheckpointEvery, 1, 10_000_000);
+        Require(!string.IsNullOrWhiteSpace(c.Cluster.Hostname), "cluster.hostname", "must be a host name or IP address");
+        Range("cluster.port", c.Cluster.Port, 1, 65_535);
+        c.Cluster.SeedNodes.ForEach(s => Require(HostPort.TryParse(s, out _), "cluster.seed_nodes", $"must list HOST:PORT entries, got '{s}'"));
+        Range("cluster.min_rollout_nodes", c.Cluster.MinRolloutNodes, 1, 10_000);
+        Range("cluster.join_timeout_s", c.Cluster.JoinTimeoutS, 1, 86_400);
         return c;
     }
 

@@ -24,4 +24,6 @@ public sealed record RunConfig
     public PipelineSection Pipeline { get; init; } = new();
 
     public LoggingSection Logging { get; init; } = new();
+
+    public ClusterSection Cluster { get; init; } = new();
 }

@@ -9,6 +9,7 @@ namespace RlSpec.Trainer.Pipeline;
 /// <param name="NewReplica">A rollout worker's own replica; called again when a crashed worker restarts.</param>
 /// <param name="Alignment">Null when the drafter is not aligned online.</param>
 /// <param name="OldestVersion">Oldest weights version the store holds at the start (see <see cref="StepSchedule"/>).</param>
+/// <param name="Cluster">Set when rollouts run on rollout nodes (a <c>cluster:</c> section); null = one process.</param>
 public sealed record PipelineParts(
     RunConfig Config,
     PromptCursor Cursor,
@@ -18,7 +19,8 @@ public sealed record PipelineParts(
     GrpoLearner Learner,
     DrafterAlignment? Alignment,
     StepRecorder Recorder,
-    long OldestVersion)
+    long OldestVersion,
+    Cluster.ClusterPoolSettings? Cluster = null)
 {
     /// <summary>Sampling seed of a step: a function of (seed, step) only, so resumed steps sample what they would have.</summary>
     public ulong StepSeed(int step) => (ulong)(((long)Config.Seed * 1_000_003) + step);

@@ -11,7 +11,7 @@ namespace RlSpec.Trainer.Pipeline;
 /// it. Before each chunk it loads the weights version the chunk names, so the learner can update the originals while
 /// this copy generates.
 /// </summary>
-public sealed class PolicyReplica(WeightStore store, PolicyModel policy, EagleHead? head, Func<PolicyModel, EagleHead?, RolloutGenerator> generatorFor)
+public sealed class PolicyReplica(IWeightSource store, PolicyModel policy, EagleHead? head, Func<PolicyModel, EagleHead?, RolloutGenerator> generatorFor)
     : IRolloutChunkGenerator, IDisposable
 {
     private readonly RolloutGenerator _generator = generatorFor(policy, head);

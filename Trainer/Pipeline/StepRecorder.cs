@@ -18,9 +18,14 @@ public sealed class StepRecorder(RunConfig config, string runDirectory, PolicyMo
 {
     /// <param name="pendingFrom">Oldest weights version later steps generate with; held versions from it on go into a checkpoint.</param>
     public StepMetrics Record(int step, long trainedVersion, RolloutBatch batch, RecomputedLogProbs logProbs, UpdateMetrics update, double drafterKl,
-        StageSeconds seconds, TrainerState state, long pendingFrom)
+        StageSeconds seconds, TrainerState state, long pendingFrom, StepTransport transport)
     {
-        var row = Metrics(step + 1, trainedVersion, batch, logProbs, update, drafterKl, seconds);
+        var row = Metrics(step + 1, trainedVersion, batch, logProbs, update, drafterKl, seconds) with
+        {
+            RolloutNodes = transport.RolloutNodes,
+            WeightSyncSeconds = transport.WeightSyncSeconds,
+            WeightSyncMb = transport.WeightSyncBytes / 1e6,
+        };
         MetricsLog.Append(Path.Combine(runDirectory, MetricsLog.FileName), row);
         if (config.Logging.RolloutLog)
         {

@@ -9,7 +9,7 @@ namespace RlSpec.Trainer.Pipeline;
 /// staleness is what the schedule says, not what timing happened to give. The newest <c>keep</c> versions are kept
 /// (an asynchronous step may still need an older one).
 /// </summary>
-public sealed class WeightStore(int keep) : IDisposable
+public sealed class WeightStore(int keep) : IWeightSource, IDisposable
 {
     private readonly Lock _gate = new();
     private readonly SortedDictionary<long, WeightSnapshot> _versions = [];

@@ -75,6 +75,12 @@ public static class MetricsLog
             {
                 member.Name(YamlDotNet.Serialization.NamingConventions.UnderscoredNamingConvention.Instance.Apply(member.Data.Member!.Name));
             }
+
+            // Columns added after runs were already written: runs from before them still read (and resume).
+            foreach (var added in new[] { nameof(StepMetrics.RolloutNodes), nameof(StepMetrics.WeightSyncSeconds), nameof(StepMetrics.WeightSyncMb) })
+            {
+                MemberMaps.Single(m => m.Data.Member!.Name == added).Optional();
+            }
         }
     }
 }

@@ -37,6 +37,15 @@ public sealed record StepMetrics
     public double AlignSeconds { get; init; }
     public double StepSeconds { get; init; }
 
+    /// <summary>Rollout nodes that generated the step (0 = the trainer's own process).</summary>
+    public int RolloutNodes { get; init; }
+
+    /// <summary>Seconds to get the step's weights version into every replica (part of <see cref="PrepareSeconds"/>).</summary>
+    public double WeightSyncSeconds { get; init; }
+
+    /// <summary>Megabytes of weights sent to rollout nodes for the step (10^6 bytes; 0 in one process).</summary>
+    public double WeightSyncMb { get; init; }
+
     /// <summary>Share of the step spent generating.</summary>
     public double GenerationShare => StepSeconds <= 0 ? 0 : GenerationSeconds / StepSeconds;
 }

@@ -13,6 +13,7 @@ using RlSpec.Rollout.Distillation;
 using RlSpec.Rollout.Generation;
 using RlSpec.Rollout.Speculative;
 using RlSpec.Trainer.Cli;
+using RlSpec.Trainer.Cluster;
 using RlSpec.Trainer.Config;
 using RlSpec.Trainer.Pipeline;
 using RlSpec.Trainer.Quickstart;
@@ -107,28 +108,35 @@ public sealed class TrainingSetup : IDisposable
                 Config.Speculation.DraftTokens, MaxStaleness: Config.Drafter.MaxStaleness), Config.Seed)
             : null;
         _cursor = new PromptCursor(Task, Config.Seed, State.PromptsConsumed);
-        return new PipelineParts(Config, _cursor, version => _weights.Publish(version, Policy, Aligner?.Head), NewReplica,
+        var cluster = Config.Cluster.Enabled ? ClusterPool(log) : null;
+        return new PipelineParts(Config, _cursor, version => Publish(version, cluster?.Blobs), NewReplica,
             new LogProbStage(Policy, Config.Trainer.MicroBatch, Tokenizer.Special.Pad, Config.Rollout.Temperature, Config.Trainer.RecomputeLogprobs == "always", capture, _buffer), Learner, alignment,
-            new StepRecorder(Config, RunDirectory, Policy, Tokenizer, Learner, Aligner, _weights, Drafter?.Name ?? "none", log), OldestVersion);
+            new StepRecorder(Config, RunDirectory, Policy, Tokenizer, Learner, Aligner, _weights, Drafter?.Name ?? "none", log), OldestVersion, cluster);
     }
 
-    /// <summary>A rollout worker's replica: a policy (and EAGLE head) of the same shape, filled from the weight store
-    /// before its first chunk, with its own drafter and generator.</summary>
-    private PolicyReplica NewReplica()
+    /// <summary>Snapshots the weights as <paramref name="version"/> for the replicas; in a cluster also as the blob rollout
+    /// nodes fetch (policy and drafter together, checksummed).</summary>
+    private void Publish(long version, BlobStore? blobs)
     {
-        var policy = new PolicyModel(Policy.Config, Policy.DType, Policy.Device);
-        policy.eval();
-        var head = Aligner is null ? null : new EagleHead(Policy.Config, Aligner.Head.Config).to(Policy.Device).to(Policy.DType);
-        var rollout = Config.Rollout;
-        var generation = new GenerationOptions(rollout.MaxNewTokens, new SamplingParams(rollout.Temperature, rollout.TopK, rollout.TopP));
-        var speculation = new SpeculationOptions(Config.Speculation.DraftTokens, Config.Speculation.Adaptive);
-        return new PolicyReplica(_weights, policy, head, (p, h) =>
-            new RolloutGenerator(p, Tokenizer, Task, DrafterFor(Config, p, h, Tokenizer, PolicyDirectory), generation, speculation, rollout.GroupSize, rollout.BatchSize));
+        _weights.Publish(version, Policy, Aligner?.Head);
+        blobs?.AddWeights(version, WeightBlob.Encode(version, Policy, Aligner?.Head));
     }
+
+    /// <summary>The cluster pool's settings, with the setup blob every rollout node fetches first.</summary>
+    private ClusterPoolSettings ClusterPool(IProgress<string>? log)
+    {
+        var blobs = new BlobStore(RolloutNodeParts.KeptVersions(Config));
+        blobs.Add(BlobStore.SetupKey, NodeSetup.Create(Config, Policy.Config, Tokenizer, Aligner?.Head.Config).Encode());
+        return new ClusterPoolSettings(Config, blobs, Policy.Config, log);
+    }
+
+    /// <summary>A rollout worker's replica, filled from the weight store before its first chunk.</summary>
+    private PolicyReplica NewReplica() =>
+        new ReplicaFactory(Config, Policy.Config, Aligner?.Head.Config, Tokenizer, Task, Policy.Device, Policy.DType, _weights, PolicyDirectory).Create();
 
     /// <summary>The configured drafter over <paramref name="policy"/> (null when speculation is off); drafters keep per-batch
     /// state, so every generator gets its own.</summary>
-    private static IDrafter? DrafterFor(RunConfig config, PolicyModel policy, EagleHead? head, TextTokenizer tokenizer, string policyDir) =>
+    internal static IDrafter? DrafterFor(RunConfig config, PolicyModel policy, EagleHead? head, TextTokenizer tokenizer, string policyDir) =>
         !config.Speculation.Enabled ? null
         : head is not null ? (head.Config.Chunk ? new ChunkDrafter(policy, head) : new EagleDrafter(policy, head))
         : new DrafterFactory(policy, tokenizer, null, config.Seed, policyDir).Create(config.Speculation.Drafter);

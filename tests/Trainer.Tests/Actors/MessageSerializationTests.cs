@@ -1,8 +1,10 @@
 using FluentAssertions;
 using MessagePack;
+using RlSpec.Policy.Model;
 using RlSpec.Policy.Tasks;
 using RlSpec.Rollout.Speculative;
 using RlSpec.Trainer.Actors;
+using RlSpec.Trainer.Cluster;
 using RlSpec.Trainer.Grpo;
 using RlSpec.Trainer.Pipeline;
 using RlSpec.Trainer.Runs;
@@ -32,18 +34,33 @@ public sealed class MessageSerializationTests
         new SyncWeights(4),
         new LoadWeights(4),
         new WeightsLoaded(4),
-        new WeightsSynced(4, 0.03),
+        new WeightsSynced(4, 0.03, 1_234_567),
         new GenerateStep(2, 4, Prompts, 99),
         new RolloutWork(2, 1, 4, Prompts, 1234567890123UL, 2),
         new RolloutChunkDone(2, 1, Batch),
-        new RedispatchWork(new RolloutWork(2, 1, 4, Prompts, 5), "worker crashed"),
-        new StepRollouts(2, Batch, 1),
+        new RedispatchWork(new RolloutWork(2, 1, 4, Prompts, 5), new RemoteFailure("InvalidOperationException", "worker crashed")),
+        new StepRollouts(2, Batch, 1, 2),
         new RecomputeLogProbs(2, Rollouts, 4),
         new LogProbsRecomputed(2, new RecomputedLogProbs([[-0.25f, -1.5f], [-2f]], 1.7, 0.001, 12, 3e-6), 0.4),
         new UpdatePolicy(2, Rollouts, [[-0.25f, -1.5f], [-2f]]),
         new PolicyUpdated(2, new UpdateMetrics(0.1, 0.05, 0.0, 0.002, 0.9, 1e-4), 0.5),
         new AlignDrafter(2, 4),
         new DrafterAligned(2, 0.08, 0.6),
+        new RegisterRolloutNode(ClusterProtocol.Version, "akka.tcp://rlspec@127.0.0.1:4100", 2, new PolicyConfig(20, HiddenSize: 32, NumLayers: 2),
+            new Dictionary<string, string> { ["rollout.group_size"] = "8", ["seed"] = "1" }),
+        new RolloutNodeAccepted(BlobStore.SetupKey, 3),
+        new RolloutNodeRefused("model shape differs"),
+        new RolloutNodeReady(3),
+        new NodeWeightsLoaded(4, 4_282_400),
+        new RolloutNodeFailed(new RemoteFailure("CheckpointFormatException", "missing tensor")),
+        new RunFinished(true, ""),
+        new RunFinishedAck("akka.tcp://rlspec@127.0.0.1:4100"),
+        new FinishRun(false, "stage failed"),
+        new FetchBlob("weights-v4"),
+        new BlobManifest("weights-v4", 3_000_000, 1 << 20, [1, 2, 3, 255]),
+        new BlobUnavailable("weights-v1"),
+        new FetchBlobChunk("weights-v4", 2),
+        new BlobChunk("weights-v4", 2, [0, 1, 2, 254, 255]),
     ];
 
     [Theory]
@@ -55,6 +72,20 @@ public sealed class MessageSerializationTests
         var back = MessagePackSerializer.Deserialize(message.GetType(), bytes, MessagePackMessageSerializer.Options);
 
         back.Should().BeOfType(message.GetType()).And.BeEquivalentTo(message, o => o.RespectingRuntimeTypes().WithStrictOrdering());
+    }
+
+    [Fact]
+    public void Bytes_that_name_a_type_outside_the_pipeline_messages_are_refused_unread()
+    {
+        using var system = Akka.Actor.ActorSystem.Create("serializer-test");
+        var serializer = new MessagePackMessageSerializer((Akka.Actor.ExtendedActorSystem)system);
+        var bytes = serializer.ToBinary(new LoadWeights(4));
+
+        serializer.Manifest(new LoadWeights(4)).Should().Be(nameof(LoadWeights));
+        serializer.FromBinary(bytes, nameof(LoadWeights)).Should().Be(new LoadWeights(4));
+        var act = () => serializer.FromBinary(bytes, "System.Diagnostics.Process, System.Diagnostics.Process");
+        act.Should().Throw<System.Runtime.Serialization.SerializationException>().WithMessage("*unknown type*not a pipeline message*");
+        ((Action)(() => serializer.Manifest("a string"))).Should().Throw<System.Runtime.Serialization.SerializationException>();
     }
 
     [Fact]

@@ -100,6 +100,26 @@ public sealed class RolloutPoolActorTests : TestKit
     }
 
     [Fact]
+    public async Task A_worker_whose_compute_thread_never_runs_blocks_no_thread_and_stops_at_once()
+    {
+        // A host thread nobody pumps: the replica is never built, as after a run's pump has ended.
+        using var idle = new HostThread();
+        using var system = Akka.Actor.ActorSystem.Create("idle-worker");
+        var worker = system.ActorOf(RolloutWorkerActor.Props(() => new FakeGenerator([], []), idle), "worker");
+        worker.Tell(new RolloutWork(0, 0, 0, Prompts(2), 1));
+
+        var echo = system.ActorOf(Akka.Actor.Props.Create(() => new EchoActor()));
+        (await echo.Ask<string>("ping", TimeSpan.FromSeconds(5))).Should().Be("ping");
+        var terminated = system.Terminate();
+        (await Task.WhenAny(terminated, Task.Delay(TimeSpan.FromSeconds(10)))).Should().BeSameAs(terminated, "no constructor is blocked waiting for the host thread");
+    }
+
+    private sealed class EchoActor : ReceiveActor
+    {
+        public EchoActor() => ReceiveAny(m => Sender.Tell(m));
+    }
+
+    [Fact]
     public void With_one_worker_the_whole_step_is_one_chunk()
     {
         var result = Run(1, [], []);

@@ -31,6 +31,18 @@ public sealed class CliErrorTests
         error.Should().Contain("--stepz");
     }
 
+    [Theory]
+    [InlineData("--join", "localhost", "error: --join 'localhost': expected HOST:PORT of the trainer node, e.g. 127.0.0.1:4053.")]
+    [InlineData("--join", "127.0.0.1:4053", "error: --workers must be in 1..64, got 0.", "--workers", "0")]
+    [InlineData("--join", "127.0.0.1:4053", "error: --set needs --config (it overrides keys of the expected config).", "--set", "seed=2")]
+    public void A_worker_with_bad_flags_exits_with_one_line_before_joining_anything(params string[] argsAndError)
+    {
+        var error = argsAndError[2];
+        var (code, text) = Run(["worker", argsAndError[0], argsAndError[1], .. argsAndError[3..]]);
+        code.Should().Be(2);
+        text.Trim().Should().Be(error);
+    }
+
     [Fact]
     public void A_missing_checkpoint_directory_is_a_one_line_error()
     {

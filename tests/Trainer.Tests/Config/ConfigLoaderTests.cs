@@ -67,6 +67,39 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Without_a_cluster_section_a_run_is_one_process_and_the_section_reads_from_yaml_and_overrides()
+    {
+        ConfigLoader.Load(null, []).Cluster.Should().BeEquivalentTo(new ClusterSection());
+        new ClusterSection().Enabled.Should().BeFalse();
+        new ClusterSection().Hostname.Should().Be("127.0.0.1", "nodes stay on this machine unless told otherwise");
+
+        var path = Write("cluster.yaml", "cluster:\n  enabled: true\n  hostname: 10.0.0.5\n  seed_nodes: [10.0.0.5:4053, 10.0.0.6:4053]\n  min_rollout_nodes: 2\n");
+        var config = ConfigLoader.Load(path, ["cluster.join_timeout_s=30"]);
+
+        config.Cluster.Should().BeEquivalentTo(new ClusterSection
+        {
+            Enabled = true,
+            Hostname = "10.0.0.5",
+            SeedNodes = ["10.0.0.5:4053", "10.0.0.6:4053"],
+            MinRolloutNodes = 2,
+            JoinTimeoutS = 30,
+        });
+        ConfigLoader.Load(null, ["cluster.seed_nodes=a:1,b:2"]).Cluster.SeedNodes.Should().Equal("a:1", "b:2");
+        ConfigLoader.Load(Write("again.yaml", ConfigLoader.ToYaml(config)), []).Should().BeEquivalentTo(config);
+    }
+
+    [Theory]
+    [InlineData("cluster.seed_nodes=10.0.0.5", "*'cluster.seed_nodes' must list HOST:PORT entries, got '10.0.0.5'*")]
+    [InlineData("cluster.port=0", "*'cluster.port' must be in 1..65535, got 0*")]
+    [InlineData("cluster.min_rollout_nodes=0", "*'cluster.min_rollout_nodes' must be in 1..10000*")]
+    [InlineData("cluster.join_timout_s=5", "*did you mean 'cluster.join_timeout_s'*")]
+    public void Bad_cluster_keys_fail_naming_the_key(string assignment, string message)
+    {
+        var act = () => ConfigLoader.Load(null, [assignment]);
+        act.Should().Throw<ConfigException>().WithMessage(message);
+    }
+
+    [Fact]
     public void Every_committed_config_loads()
     {
         var configs = Directory.GetFiles(Path.Combine(RepoRoot.Path, "configs"), "*.yaml");
