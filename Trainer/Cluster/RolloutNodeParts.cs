@@ -1,12 +1,11 @@
 using RlSpec.Policy.Checkpoints;
+using RlSpec.Policy.Model;
 using RlSpec.Policy.Tokenization;
 using RlSpec.Trainer.Actors;
 using RlSpec.Trainer.Config;
 using RlSpec.Trainer.Pipeline;
 using RlSpec.Trainer.Training;
 using TorchSharp;
-
-using RlSpec.Policy.Model;
 
 namespace RlSpec.Trainer.Cluster;
 
