@@ -73,7 +73,7 @@ public sealed class SupervisionBuffer(int capacityRows) : IDisposable
     /// Draws <paramref name="count"/> records uniformly with replacement among those at least
     /// <paramref name="minVersion"/>. The records stay owned by the buffer: use them before the next <see cref="Add"/>.
     /// </summary>
-    public IReadOnlyList<SupervisionRecord> Sample(System.Random rng, int count, long minVersion = long.MinValue)
+    public IReadOnlyList<SupervisionRecord> Sample(Random rng, int count, long minVersion = long.MinValue)
     {
         lock (_lock)
         {

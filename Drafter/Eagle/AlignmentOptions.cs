@@ -1,15 +1,17 @@
 namespace RlSpec.Drafter.Eagle;
 
-/// <summary>Online drafter alignment from the supervision buffer, run after each policy update.</summary>
-/// <param name="StepsPerUpdate">Optimizer steps per policy update (default 40).</param>
+/// <summary>Online drafter alignment from the supervision buffer, run after each policy update. These defaults are the
+/// run config's (<c>drafter:</c> takes them from here).</summary>
+/// <param name="StepsPerUpdate">Optimizer steps per policy update (default 3).</param>
 /// <param name="LearningRate">Constant AdamW learning rate (default 1e-3).</param>
 /// <param name="BatchRecords">Sequences per step, drawn from the buffer (default 8).</param>
 /// <param name="Depth">Draft steps unrolled per training position ("training-time test"; default 4, use the draft length k).</param>
 /// <param name="CrossEntropyWeight">Weight of cross-entropy on the sampled tokens, added to the KL term (default 0).</param>
 /// <param name="GradClip">Global gradient-norm clip (default 1.0).</param>
-/// <param name="MaxStaleness">Train only on records at most this many policy versions old (default 2).</param>
-public sealed record AlignmentOptions(int StepsPerUpdate = 40, double LearningRate = 1e-3, int BatchRecords = 8, int Depth = 4,
-    double CrossEntropyWeight = 0.0, double GradClip = 1.0, long MaxStaleness = 2)
+/// <param name="MaxStaleness">Train only on records at most this many policy versions old (default 0: this version's only,
+/// which keeps resumed runs exact).</param>
+public sealed record AlignmentOptions(int StepsPerUpdate = 3, double LearningRate = 1e-3, int BatchRecords = 8, int Depth = 4,
+    double CrossEntropyWeight = 0.0, double GradClip = 1.0, long MaxStaleness = 0)
 {
     public AlignmentOptions Validated()
     {

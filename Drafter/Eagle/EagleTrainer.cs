@@ -78,7 +78,7 @@ public sealed class EagleTrainer : IDisposable
     /// Online alignment after a policy update: <see cref="AlignmentOptions.StepsPerUpdate"/> steps on buffer records
     /// no older than <see cref="AlignmentOptions.MaxStaleness"/> versions behind <paramref name="policyVersion"/>.
     /// </summary>
-    public AlignmentReport Align(SupervisionBuffer buffer, long policyVersion, AlignmentOptions options, System.Random rng)
+    public AlignmentReport Align(SupervisionBuffer buffer, long policyVersion, AlignmentOptions options, Random rng)
     {
         options.Validated();
         var clock = Stopwatch.StartNew();

@@ -6,6 +6,8 @@ using RlSpec.Policy.Training;
 using RlSpec.Rollout.Benchmarks;
 using RlSpec.Rollout.Evaluation;
 using RlSpec.Rollout.Generation;
+using RlSpec.Trainer.Runs;
+using RlSpec.Trainer.Training;
 using Spectre.Console;
 using TorchSharp;
 

@@ -6,6 +6,7 @@ using System.Text.Json;
 using RlSpec.Policy.Checkpoints;
 using RlSpec.Policy.Model;
 using RlSpec.Policy.Tokenization;
+using RlSpec.Trainer.Runs;
 using Spectre.Console;
 using TorchSharp;
 

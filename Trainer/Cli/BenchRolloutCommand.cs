@@ -7,6 +7,8 @@ using RlSpec.Rollout.Benchmarks;
 using RlSpec.Rollout.Generation;
 using RlSpec.Rollout.Speculative;
 using RlSpec.Trainer.Config;
+using RlSpec.Trainer.Runs;
+using RlSpec.Trainer.Training;
 using Spectre.Console;
 
 namespace RlSpec.Trainer.Cli;

@@ -4,6 +4,8 @@ using RlSpec.Policy.Tasks;
 using RlSpec.Policy.Training;
 using RlSpec.Rollout.Speculative;
 using RlSpec.Rollout.Verification;
+using RlSpec.Trainer.Runs;
+using RlSpec.Trainer.Training;
 using Spectre.Console;
 
 namespace RlSpec.Trainer.Cli;

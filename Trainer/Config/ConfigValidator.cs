@@ -22,7 +22,7 @@ public static class ConfigValidator
         OneOf("task.kind", c.Task.Kind, "arithmetic", "chain", "jsonl");
         Range("task.max_ops", c.Task.MaxOps, 1, 16);
         Range("task.min_digits", c.Task.MinDigits, 1, 9);
-        Range("task.max_digits", c.Task.MaxDigits, c.Task.MinDigits, 9);
+        Range("task.max_digits", c.Task.EffectiveMaxDigits, c.Task.MinDigits, 9);
         OneOf("task.reward", c.Task.Reward, "exact", "numeric", "regex");
         Require(c.Task.Kind != "jsonl" || c.Task.Dataset is not null, "task.dataset", "is required when task.kind is jsonl");
         Range("task.eval_prompts", c.Task.EvalPrompts, 0, 100_000);

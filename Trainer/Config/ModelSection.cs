@@ -7,10 +7,10 @@ public sealed record ModelSection
     public string? Checkpoint { get; init; }
 
     /// <summary>SFT steps of that warm start.</summary>
-    public int WarmStartSteps { get; init; } = 800;
+    public int WarmStartSteps { get; init; } = new RlSpec.Policy.Training.SftOptions().Steps;
 
     /// <summary>Shape of the built-in policy a warm start creates: tiny or deep (see <c>PolicyShape</c>). Ignored with a checkpoint.</summary>
-    public string Preset { get; init; } = "tiny";
+    public string Preset { get; init; } = new RlSpec.Policy.Model.PolicyShape().Preset;
 
     /// <summary>Overrides of the preset's dimensions (0 = the preset's).</summary>
     public int Layers { get; init; }

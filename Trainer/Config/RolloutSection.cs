@@ -1,3 +1,5 @@
+using RlSpec.Policy.Sampling;
+
 namespace RlSpec.Trainer.Config;
 
 /// <summary>How completions are sampled.</summary>
@@ -10,12 +12,15 @@ public sealed record RolloutSection
 
     public int MaxNewTokens { get; init; } = 96;
 
-    public double Temperature { get; init; } = 1.0;
+    public double Temperature { get; init; } = Sampling.Temperature;
 
-    public int TopK { get; init; }
+    public int TopK { get; init; } = Sampling.TopK;
 
-    public double TopP { get; init; } = 1.0;
+    public double TopP { get; init; } = Sampling.TopP;
 
     /// <summary>Sequences generated together.</summary>
     public int BatchSize { get; init; } = 64;
+
+    // One home per default: the sampler's own.
+    private static readonly SamplingParams Sampling = new();
 }

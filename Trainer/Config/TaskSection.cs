@@ -1,3 +1,5 @@
+using RlSpec.Policy.Tasks;
+
 namespace RlSpec.Trainer.Config;
 
 /// <summary>Where prompts and rewards come from.</summary>
@@ -6,14 +8,15 @@ public sealed record TaskSection
     /// <summary>arithmetic or chain (built in), or jsonl (a dataset of {"prompt", "answer"} lines).</summary>
     public string Kind { get; init; } = "arithmetic";
 
-    public int MinDigits { get; init; } = 1;
+    public int MinDigits { get; init; } = Arithmetic.MinDigits;
 
-    public int MaxDigits { get; init; } = 4;
+    /// <summary>Most digits per operand; null = the task's own default (arithmetic 4, chain 2).</summary>
+    public int? MaxDigits { get; init; }
 
-    public string Operations { get; init; } = "+-";
+    public string Operations { get; init; } = Arithmetic.Operations;
 
     /// <summary>Longest chain of the chain task (chains of n operations drawn ∝ ½ⁿ⁻¹: a long tail of completion lengths).</summary>
-    public int MaxOps { get; init; } = 6;
+    public int MaxOps { get; init; } = Chain.MaxOperations;
 
     /// <summary>JSONL dataset path (kind jsonl).</summary>
     public string? Dataset { get; init; }
@@ -32,4 +35,12 @@ public sealed record TaskSection
 
     /// <summary>Held-out prompts for the accuracy before and after training (greedy).</summary>
     public int EvalPrompts { get; init; } = 256;
+
+    /// <summary>The most digits per operand the configured built-in task uses.</summary>
+    [YamlDotNet.Serialization.YamlIgnore]
+    public int EffectiveMaxDigits => MaxDigits ?? (Kind == "chain" ? Chain.MaxDigits : Arithmetic.MaxDigits);
+
+    // One home per default: the built-in tasks' own config records.
+    private static readonly ArithmeticTaskConfig Arithmetic = new();
+    private static readonly ChainTaskConfig Chain = new();
 }

@@ -47,7 +47,7 @@ public sealed partial class AlignmentExperiment(PolicyModel policy, TextTokenize
         using var buffer = new SupervisionBuffer(capture.CapacityRows);
         var recorder = new SupervisionRecorder(capture, buffer);
         using var shifter = new SftTrainer(policy, tokenizer, new SftOptions());
-        var rng = new System.Random(options.Seed);
+        var rng = new Random(options.Seed);
         var rows = new List<AlignmentStageRow>();
         for (var stage = 0; stage <= options.Stages; stage++)
         {
@@ -101,7 +101,7 @@ public sealed partial class AlignmentExperiment(PolicyModel policy, TextTokenize
         }
 
         var trainer = new EagleTrainer(policy, head, RetrainLearningRate, options.OnlineOptions.GradClip, options.OnlineOptions.CrossEntropyWeight);
-        var report = trainer.Align(buffer, stage, new AlignmentOptions(StepsPerUpdate: options.RetrainSteps, LearningRate: RetrainLearningRate, BatchRecords: 16, Depth: options.DraftTokens, MaxStaleness: 0), new System.Random(options.Seed + stage));
+        var report = trainer.Align(buffer, stage, new AlignmentOptions(StepsPerUpdate: options.RetrainSteps, LearningRate: RetrainLearningRate, BatchRecords: 16, Depth: options.DraftTokens, MaxStaleness: 0), new Random(options.Seed + stage));
         log?.Report($"stage {stage}: drafter trained from scratch on {buffer.Rows:N0} rows, {report.Steps} steps, final-round KL {report.MeanKl:F3} ({clock.Elapsed.TotalSeconds:F1}s)");
         return trainer;
     }

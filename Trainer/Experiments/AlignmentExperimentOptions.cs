@@ -32,5 +32,5 @@ public sealed record AlignmentExperimentOptions(
     int RetrainSteps = 150,
     int Seed = 1)
 {
-    public AlignmentOptions OnlineOptions => Online ?? new AlignmentOptions(StepsPerUpdate: 3, LearningRate: 1e-3, Depth: DraftTokens);
+    public AlignmentOptions OnlineOptions => Online ?? new AlignmentOptions(StepsPerUpdate: 3, LearningRate: 1e-3, Depth: DraftTokens, MaxStaleness: 2);
 }

@@ -9,5 +9,5 @@ public sealed class DrafterAlignment(EagleTrainer trainer, SupervisionBuffer buf
 {
     /// <summary>Mean KL of the alignment steps (NaN when no record was fresh enough).</summary>
     public double Align(int step, long version) =>
-        trainer.Align(buffer, version, options, new System.Random(seed + (7919 * (step + 1)))).MeanKl;
+        trainer.Align(buffer, version, options, new Random(seed + (7919 * (step + 1)))).MeanKl;
 }

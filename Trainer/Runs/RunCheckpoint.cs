@@ -3,7 +3,6 @@ using RlSpec.Drafter.Eagle;
 using RlSpec.Policy.Checkpoints;
 using RlSpec.Policy.Model;
 using RlSpec.Policy.Tokenization;
-using RlSpec.Trainer.Cli;
 
 namespace RlSpec.Trainer.Runs;
 

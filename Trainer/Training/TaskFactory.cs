@@ -9,8 +9,8 @@ public static class TaskFactory
 {
     public static IVerifiableTask Create(TaskSection task) => task.Kind switch
     {
-        "arithmetic" => new ArithmeticTask(new ArithmeticTaskConfig(task.MinDigits, task.MaxDigits, task.Operations)),
-        "chain" => new ChainTask(new ChainTaskConfig(task.MinDigits, task.MaxDigits, task.Operations, task.MaxOps)),
+        "arithmetic" => new ArithmeticTask(new ArithmeticTaskConfig(task.MinDigits, task.EffectiveMaxDigits, task.Operations)),
+        "chain" => new ChainTask(new ChainTaskConfig(task.MinDigits, task.EffectiveMaxDigits, task.Operations, task.MaxOps)),
         "jsonl" => new JsonlTask(task.Dataset!, new AnswerReward(task.Reward, task.AnswerPattern)),
         _ => throw new ArgumentException($"task.kind '{task.Kind}' is not known."),
     };

@@ -12,7 +12,6 @@ using RlSpec.Policy.Training;
 using RlSpec.Rollout.Distillation;
 using RlSpec.Rollout.Generation;
 using RlSpec.Rollout.Speculative;
-using RlSpec.Trainer.Cli;
 using RlSpec.Trainer.Cluster;
 using RlSpec.Trainer.Config;
 using RlSpec.Trainer.Pipeline;

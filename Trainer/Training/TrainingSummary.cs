@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using RlSpec.Policy.Checkpoints;
-using RlSpec.Trainer.Cli;
 using RlSpec.Trainer.Runs;
 
 namespace RlSpec.Trainer.Training;

@@ -34,8 +34,8 @@ public sealed class SupervisionBufferTests
         buffer.Add(Record(4, 0));
 
         buffer.Count.Should().Be(2);
-        buffer.Sample(new System.Random(1), 20, minVersion: 2).Should().OnlyContain(r => r.PolicyVersion == 3).And.HaveCount(20);
-        buffer.Sample(new System.Random(1), 5, minVersion: 9).Should().BeEmpty();
+        buffer.Sample(new Random(1), 20, minVersion: 2).Should().OnlyContain(r => r.PolicyVersion == 3).And.HaveCount(20);
+        buffer.Sample(new Random(1), 5, minVersion: 9).Should().BeEmpty();
     }
 
     [Fact]

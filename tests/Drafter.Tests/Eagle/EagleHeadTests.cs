@@ -97,8 +97,8 @@ public sealed class EagleHeadTests : IDisposable
         }
 
         using var trainer = new EagleTrainer(policy, head, learningRate: 1e-3);
-        var stale = trainer.Align(buffer, policyVersion: 9, new AlignmentOptions(StepsPerUpdate: 3, MaxStaleness: 2), new System.Random(1));
-        var fresh = trainer.Align(buffer, policyVersion: 3, new AlignmentOptions(StepsPerUpdate: 3, MaxStaleness: 2, BatchRecords: 2), new System.Random(1));
+        var stale = trainer.Align(buffer, policyVersion: 9, new AlignmentOptions(StepsPerUpdate: 3, MaxStaleness: 2), new Random(1));
+        var fresh = trainer.Align(buffer, policyVersion: 3, new AlignmentOptions(StepsPerUpdate: 3, MaxStaleness: 2, BatchRecords: 2), new Random(1));
 
         stale.Steps.Should().Be(0);
         fresh.Steps.Should().Be(3);

@@ -5,7 +5,7 @@ using RlSpec.Drafter.DraftModel;
 using RlSpec.Drafter.Eagle;
 using RlSpec.Drafter.Mtp;
 using RlSpec.Drafter.NGram;
-using RlSpec.Drafter.Random;
+using RlSpec.Drafter.RandomTokens;
 using RlSpec.Policy.Model;
 using RlSpec.Policy.Sampling;
 using RlSpec.Rollout.Generation;

@@ -51,7 +51,7 @@ public sealed class SlotSchedulerTests
     [Fact]
     public void Every_sample_is_admitted_exactly_once_whatever_the_order_rows_finish_in()
     {
-        var random = new System.Random(5);
+        var random = new Random(5);
         var samples = Enumerable.Range(0, 13).Select(_ => random.Next(1, 9)).ToList();
         var scheduler = new SlotScheduler(samples, slots: 7, parkingRows: 3);
         var admitted = new List<long>();

@@ -11,7 +11,7 @@ public sealed class LiveBatchControllerTests
     [Fact]
     public void The_chosen_k_is_never_predicted_slower_than_plain_decoding()
     {
-        var random = new System.Random(3);
+        var random = new Random(3);
         for (var trial = 0; trial < 2000; trial++)
         {
             var decode = 0.5 + random.NextDouble();

@@ -2,7 +2,7 @@ using RlSpec.Drafter.Drafting;
 using RlSpec.Policy.Sampling;
 using static TorchSharp.torch;
 
-namespace RlSpec.Drafter.Random;
+namespace RlSpec.Drafter.RandomTokens;
 
 /// <summary>
 /// A deliberately poor drafter for tests: each proposal is drawn from a fresh random distribution over the whole

@@ -4,13 +4,13 @@ using RlSpec.Drafter.DraftModel;
 using RlSpec.Drafter.Eagle;
 using RlSpec.Drafter.Mtp;
 using RlSpec.Drafter.NGram;
-using RlSpec.Drafter.Random;
+using RlSpec.Drafter.RandomTokens;
 using RlSpec.Policy.Checkpoints;
 using RlSpec.Policy.Model;
 using RlSpec.Policy.Tokenization;
 using TorchSharp;
 
-namespace RlSpec.Trainer.Cli;
+namespace RlSpec.Trainer.Training;
 
 /// <summary>
 /// Builds drafters by their command-line names. Trained drafters come from disk: the draft model from

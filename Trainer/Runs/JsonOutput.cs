@@ -1,7 +1,7 @@
 using System.Text.Json;
 using RlSpec.Policy.Checkpoints;
 
-namespace RlSpec.Trainer.Cli;
+namespace RlSpec.Trainer.Runs;
 
 /// <summary>JSON the project writes (--json outputs, run state): snake_case keys (what Python and notebooks expect), written atomically.</summary>
 public static class JsonOutput
