@@ -46,6 +46,7 @@ public sealed class ChunkDrafter : IHiddenStateDrafter
     public DraftProposal Propose(IReadOnlyList<IReadOnlyList<int>> contexts, int k, TokenSampler sampler)
     {
         var context = Context();
+        context.Flush();
         if (k > _head.Config.MaxChain)
         {
             throw new ArgumentException($"chunk: draft length {k} exceeds the head's max_chain ({_head.Config.MaxChain}).");

@@ -36,6 +36,7 @@ public sealed class EagleDrafter(PolicyModel policy, EagleHead head) : IHiddenSt
     public DraftProposal Propose(IReadOnlyList<IReadOnlyList<int>> contexts, int k, TokenSampler sampler)
     {
         var context = Context();
+        context.Flush();
         if (k > head.Config.MaxChain)
         {
             throw new ArgumentException($"eagle: draft length {k} exceeds the head's max_chain ({head.Config.MaxChain}).");

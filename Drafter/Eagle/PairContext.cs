@@ -11,7 +11,15 @@ namespace RlSpec.Drafter.Eagle;
 /// </summary>
 internal sealed class PairContext(PolicyModel policy, EagleHead head) : IDisposable
 {
+    /// <summary>Backlog positions per row (on average) before the pool is flushed regardless.</summary>
+    private const int MaxBacklogPerRow = 128;
+
+    private readonly List<Tensor> _pool = [];
     private bool[] _valid = [];
+
+    /// <summary>Per row, its committed positions the head has not read yet: (index into the pooled features, next token).</summary>
+    private List<(long Index, long Next)>[] _backlog = [];
+    private int _poolSize;
 
     public KvCache Cache { get; private set; } = null!;
 
@@ -23,35 +31,79 @@ internal sealed class PairContext(PolicyModel policy, EagleHead head) : IDisposa
     public static PairContext Begin(PolicyModel policy, EagleHead head, int rows, int capacity) => new(policy, head)
     {
         _valid = new bool[rows],
+        _backlog = [.. Enumerable.Range(0, rows).Select(_ => new List<(long, long)>())],
         Cache = head.NewCache(rows, capacity, policy.Device),
         Last = zeros([rows, policy.Config.HiddenSize], policy.DType, policy.Device).DetachFromDisposeScope(),   // in the policy's dtype, like the states it holds
     };
 
-    /// <summary>Appends the committed positions of rows firstRow.. (see <c>IHiddenStateDrafter.ObserveHidden</c>).</summary>
+    /// <summary>
+    /// Takes the committed positions of rows firstRow.. (see <c>IHiddenStateDrafter.ObserveHidden</c>) into the backlog;
+    /// the head reads them at the next <see cref="Flush"/>. Deferring is what lets the live-batch controller switch
+    /// speculation off for free: while it is off, no head forward runs per step, and when it comes back one batched
+    /// forward catches up only the rows still live (rows that finish meanwhile never cost the head anything).
+    /// </summary>
     public void Observe(IReadOnlyDictionary<int, Tensor> hidden, int firstRow, IReadOnlyList<int> committed, IReadOnlyList<IReadOnlyList<int>> nextTokens)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var features = cat(head.Config.FeatureLayers.Select(l => hidden[l]).ToList(), -1);              // [m, T, F]
-        var (rows, time) = (features.shape[0], features.shape[1]);
-        var next = new long[rows * time];
+        var (rows, time) = ((int)features.shape[0], (int)features.shape[1]);
+        var offset = _poolSize;
+        _pool.Add(features.reshape(rows * time, features.shape[2]).DetachFromDisposeScope());
+        _poolSize += rows * time;
         for (var b = 0; b < rows; b++)
         {
             for (var i = 0; i < committed[b]; i++)
             {
-                next[(b * time) + i] = nextTokens[b][i];
+                _backlog[firstRow + b].Add((offset + (b * time) + i, nextTokens[b][i]));
             }
         }
 
-        var outputs = head.Extend(head.ContextInputs(policy, features, tensor(next, [rows, time], device: policy.Device)), Cache.Slice(firstRow, (int)rows), committed);
+        // The pool also holds released rows' positions: bound it by what the cache itself could hold.
+        if (_poolSize > _backlog.Length * MaxBacklogPerRow)
+        {
+            Flush();
+        }
+    }
+
+    /// <summary>Runs the head over every row's backlog in one forward: appends the pairs to its cache and updates Last.</summary>
+    public void Flush()
+    {
+        var rows = Array.FindLastIndex(_backlog, l => l.Count > 0) + 1;
+        if (rows == 0)
+        {
+            ClearPool();
+            return;
+        }
+
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var committed = _backlog.Take(rows).Select(l => l.Count).ToArray();
+        var time = committed.Max();
+        var (index, next) = (new long[rows * time], new long[rows * time]);
+        for (var b = 0; b < rows; b++)
+        {
+            for (var i = 0; i < committed[b]; i++)
+            {
+                (index[(b * time) + i], next[(b * time) + i]) = _backlog[b][i];
+            }
+
+            _backlog[b].Clear();
+        }
+
+        var pool = _pool.Count == 1 ? _pool[0] : cat(_pool, 0);
+        var features = pool.index_select(0, tensor(index, device: policy.Device)).view(rows, time, -1);
+        var outputs = head.Extend(head.ContextInputs(policy, features, tensor(next, [rows, time], device: policy.Device)), Cache.Slice(0, rows), committed);
         var last = outputs[arange(rows, device: policy.Device), tensor(committed.Select(c => (long)Math.Max(c - 1, 0)).ToArray(), device: policy.Device)];
         var fresh = tensor(committed.Select(c => c > 0).ToArray(), device: policy.Device).unsqueeze(1);
-        var view = Last.narrow(0, firstRow, rows);
+        var view = Last.narrow(0, 0, rows);
         view.copy_(where(fresh, last, view));
         for (var b = 0; b < rows; b++)
         {
-            _valid[firstRow + b] |= committed[b] > 0;
+            _valid[b] |= committed[b] > 0;
         }
+
+        ClearPool();
     }
 
     public void CopyRows(IReadOnlyList<int> from, IReadOnlyList<int> to)
@@ -62,9 +114,11 @@ internal sealed class PairContext(PolicyModel policy, EagleHead head) : IDisposa
         var (source, target) = (tensor(from.Select(r => (long)r).ToArray(), device: Last.device), tensor(to.Select(r => (long)r).ToArray(), device: Last.device));
         Last.index_copy_(0, target, Last.index_select(0, source));
         var valid = from.Select(r => _valid[r]).ToArray();
+        var backlog = from.Select(r => _backlog[r].ToList()).ToArray();
         for (var i = 0; i < to.Count; i++)
         {
             _valid[to[i]] = valid[i];
+            _backlog[to[i]] = backlog[i];
         }
     }
 
@@ -72,11 +126,20 @@ internal sealed class PairContext(PolicyModel policy, EagleHead head) : IDisposa
     {
         Cache.Rollback(row, 0);
         _valid[row] = false;
+        _backlog[row].Clear();
     }
 
     public void Dispose()
     {
+        ClearPool();
         Cache.Dispose();
         Last.Dispose();
+    }
+
+    private void ClearPool()
+    {
+        _pool.ForEach(t => t.Dispose());
+        _pool.Clear();
+        _poolSize = 0;
     }
 }

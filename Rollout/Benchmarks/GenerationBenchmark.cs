@@ -62,7 +62,7 @@ public sealed class GenerationBenchmark(PolicyModel policy, TextTokenizer tokeni
         }
 
         var ar = Median(arRates);
-        var table = new List<GenerationBenchmarkRow> { new("none (AR)", batch, 0, false, ar, 1, 1, 0, 1, 0, 1, 0, 1, 0, 0, batch) };
+        var table = new List<GenerationBenchmarkRow> { new("none (AR)", batch, 0, false, ar, 1, 1, 0, 1, 0, 1, 0, 1, 0, 0, batch, []) };
         for (var m = 0; m < methods.Count; m++)
         {
             table.Add(Row(methods[m].Engine.Drafter!.Name, methods[m].Speculation.Adaptive, batch, k, Median(rates[m]) / ar, Median(rates[m]), stats[m], live[m], decode, verify));
@@ -83,7 +83,8 @@ public sealed class GenerationBenchmark(PolicyModel policy, TextTokenizer tokeni
         var steps = live.Rows.Sum(r => r.Steps);
         return new GenerationBenchmarkRow(name, batch, k, adaptive, rate, speedup, stats.AcceptanceLength, stats.AcceptanceRate,
             verifyRatio, draftRatio, model.Speedup(stats.AcceptanceRate, k), draft / total, verifyS / total, sample / total, book / total,
-            steps == 0 ? 0 : (double)live.Rows.Sum(r => r.Steps * r.Live) / steps);
+            steps == 0 ? 0 : (double)live.Rows.Sum(r => r.Steps * r.Live) / steps,
+            [.. stats.ProposedAtPosition.Select((n, i) => n == 0 ? 0 : (double)stats.AcceptedAtPosition[i] / n)]);
     }
 
     /// <summary>Median seconds of a 1-token decode forward and a (k+1)-token verify forward at this batch size.</summary>

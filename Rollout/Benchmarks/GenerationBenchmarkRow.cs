@@ -6,6 +6,8 @@ namespace RlSpec.Rollout.Benchmarks;
 /// <c>bound_speedup</c> = what <see cref="Speculative.SpeculationCostModel"/> predicts from the measured acceptance
 /// rate and those two ratios (it leaves out sampling and bookkeeping, so it is an upper bound). <c>live_mean</c> is the
 /// mean number of rows a step ran on (below the slot count while the batch drains at the end of a run).
+/// <c>acceptance_by_position</c>[i] = fraction of row-steps proposing an (i+1)-th draft in which drafts 1..i+1 were all
+/// accepted (cumulative, so it falls with i: a rejection ends the block).
 /// </summary>
 public sealed record GenerationBenchmarkRow(
     string Drafter,
@@ -23,4 +25,5 @@ public sealed record GenerationBenchmarkRow(
     double VerifyShare,
     double SamplingShare,
     double BookkeepingShare,
-    double LiveMean);
+    double LiveMean,
+    IReadOnlyList<double> AcceptanceByPosition);

@@ -206,6 +206,10 @@ internal sealed class GenerationRun(GenerationEngine engine, IReadOnlyList<Gener
         }
 
         _live.RemoveRange(_live.Count - finished.Count, finished.Count);
+        for (var row = _live.Count; row < _live.Count + finished.Count; row++)
+        {
+            _drafter?.ResetRow(row);   // vacated: a drafter that defers work (see PairContext) must not spend it on dead rows
+        }
     }
 
     private void CopyRows(IReadOnlyList<int> from, IReadOnlyList<int> to)

@@ -77,12 +77,13 @@ public static class BenchGenerationCommand
 
     private static void Print(IEnumerable<GenerationBenchmarkRow> rows)
     {
-        var table = new Table().AddColumns("drafter", "batch", "k", "adaptive", "tokens/s", "speedup", "acc. len", "acc. rate", "verify/decode", "draft/decode", "bound", "draft|verify|sample|book %");
+        var table = new Table().AddColumns("drafter", "batch", "k", "adaptive", "tokens/s", "speedup", "acc. len", "acc. rate", "verify/decode", "draft/decode", "bound", "draft|verify|sample|book %", "accepted by position");
         foreach (var r in rows)
         {
             table.AddRow(r.Drafter, $"{r.Batch}", $"{r.DraftTokens}", r.Adaptive ? "on" : "off", $"{r.TokensPerS:F0}", $"{r.SpeedupVsAr:F2}x", $"{r.AcceptanceLength:F2}",
                 $"{r.AcceptanceRate:F2}", $"{r.VerifyCostRatio:F2}", $"{r.DraftCostRatio:F2}", $"{r.BoundSpeedup:F2}x",
-                $"{100 * r.DraftShare:F0}|{100 * r.VerifyShare:F0}|{100 * r.SamplingShare:F0}|{100 * r.BookkeepingShare:F0}");
+                $"{100 * r.DraftShare:F0}|{100 * r.VerifyShare:F0}|{100 * r.SamplingShare:F0}|{100 * r.BookkeepingShare:F0}",
+                string.Join(" ", r.AcceptanceByPosition.Select(a => $"{a:F2}")));
         }
 
         AnsiConsole.Write(table);

@@ -64,6 +64,13 @@ public sealed class SpeculationCommandTests : IDisposable
         }
 
         rows.Should().OnlyContain(r => r.GetProperty("tokens_per_s").GetDouble() > 0);
+        foreach (var row in rows.Where(r => r.GetProperty("drafter").GetString() == "ngram" && !r.GetProperty("adaptive").GetBoolean()))
+        {
+            // Cumulative acceptance: "drafts 1..i+1 all accepted" can only fall with i, and k positions are reported.
+            var byPosition = row.GetProperty("acceptance_by_position").EnumerateArray().Select(a => a.GetDouble()).ToList();
+            byPosition.Should().HaveCount(row.GetProperty("draft_tokens").GetInt32());
+            byPosition.Should().BeInDescendingOrder().And.OnlyContain(a => a >= 0 && a <= 1);
+        }
     }
 
     private static bool HasProperty(JsonElement element, string key) => element.TryGetProperty(key, out _);

@@ -1,0 +1,33 @@
+"""Speedup against live batch size from a `bench generation --json` file: measured (solid) and the cost model's
+bound (dashed) per drafter with fixed k, plus the live-batch controller (adaptive k). Usage: plot_live_batch.py JSON PNG"""
+import json
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+
+rows = json.load(open(sys.argv[1]))["rows"]
+fig, ax = plt.subplots(figsize=(7, 4.5))
+drafters = sorted({r["drafter"] for r in rows if r["draft_tokens"] > 0})
+for i, drafter in enumerate(drafters):
+    color = f"C{i}"
+    for adaptive, style in ((False, "-o"), (True, ":^")):
+        pts = sorted((r["batch"], r["speedup_vs_ar"], r["bound_speedup"]) for r in rows if r["drafter"] == drafter and r["adaptive"] == adaptive)
+        if not pts:
+            continue
+        k = next(r["draft_tokens"] for r in rows if r["drafter"] == drafter)
+        label = f"{drafter}, {'live-batch controller' if adaptive else f'k={k}'}"
+        ax.plot([p[0] for p in pts], [p[1] for p in pts], style, color=color, label=label)
+        if not adaptive:
+            ax.plot([p[0] for p in pts], [p[2] for p in pts], "--", color=color, alpha=0.5, label=f"{drafter}, cost-model bound")
+ax.axhline(1.0, color="grey", lw=0.8)
+ax.set_xscale("log", base=2)
+ax.set_xlabel("live batch (rows decoded together)")
+ax.set_ylabel("speedup over plain decoding")
+ax.set_title("Speculative vs plain generation by live batch size")
+ax.legend(fontsize=8)
+fig.tight_layout()
+fig.savefig(sys.argv[2], dpi=120)
+print(f"wrote {sys.argv[2]}")
