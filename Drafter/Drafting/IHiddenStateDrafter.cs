@@ -20,4 +20,13 @@ public interface IHiddenStateDrafter : IDrafter
     /// caller: keep copies.
     /// </summary>
     void ObserveHidden(IReadOnlyDictionary<int, Tensor> hidden, int firstRow, IReadOnlyList<int> committed, IReadOnlyList<IReadOnlyList<int>> nextTokens);
+
+    /// <summary>
+    /// Reads whatever observed states the drafter deferred (see <c>Eagle.PairContext</c>); <c>Propose</c> does so itself.
+    /// The decoder calls it first so it can time the catch-up apart: a one-off cost of switching speculation on, not a
+    /// cost per draft token.
+    /// </summary>
+    void CatchUp()
+    {
+    }
 }

@@ -79,6 +79,8 @@ public sealed class EagleDrafter(PolicyModel policy, EagleHead head) : IHiddenSt
     {
     }
 
+    public void CatchUp() => Context().Flush();
+
     public void CopyRows(IReadOnlyList<int> from, IReadOnlyList<int> to) => Context().CopyRows(from, to);
 
     public void ResetRow(int row) => Context().ResetRow(row);

@@ -11,8 +11,8 @@ namespace RlSpec.Drafter.Eagle;
 /// </summary>
 internal sealed class PairContext(PolicyModel policy, EagleHead head) : IDisposable
 {
-    /// <summary>Backlog positions per row (on average) before the pool is flushed regardless.</summary>
-    private const int MaxBacklogPerRow = 128;
+    /// <summary>Pooled positions per row (on average) before positions no row refers to are dropped.</summary>
+    private const int CompactEvery = 64;
 
     private readonly List<Tensor> _pool = [];
     private bool[] _valid = [];
@@ -20,6 +20,7 @@ internal sealed class PairContext(PolicyModel policy, EagleHead head) : IDisposa
     /// <summary>Per row, its committed positions the head has not read yet: (index into the pooled features, next token).</summary>
     private List<(long Index, long Next)>[] _backlog = [];
     private int _poolSize;
+    private int _keptAtCompaction;
 
     public KvCache Cache { get; private set; } = null!;
 
@@ -59,10 +60,10 @@ internal sealed class PairContext(PolicyModel policy, EagleHead head) : IDisposa
             }
         }
 
-        // The pool also holds released rows' positions: bound it by what the cache itself could hold.
-        if (_poolSize > _backlog.Length * MaxBacklogPerRow)
+        // The pool also holds positions no row refers to any more (rows released or reset): drop them now and then.
+        if (_poolSize > Math.Max(_backlog.Length * CompactEvery, 2 * _keptAtCompaction))
         {
-            Flush();
+            Compact();
         }
     }
 
@@ -136,10 +137,30 @@ internal sealed class PairContext(PolicyModel policy, EagleHead head) : IDisposa
         Last.Dispose();
     }
 
+    /// <summary>Keeps only the pooled positions some row's backlog refers to (a copy, no head forward).</summary>
+    private void Compact()
+    {
+        using var noGrad = no_grad();
+        var kept = _backlog.SelectMany(l => l.Select(e => e.Index)).Distinct().Order().ToArray();
+        var remap = kept.Select((index, i) => (index, i)).ToDictionary(e => e.index, e => (long)e.i);
+        var pool = _pool.Count == 1 ? _pool[0] : cat(_pool, 0);
+        var compacted = pool.index_select(0, tensor(kept, device: policy.Device)).DetachFromDisposeScope();   // the rest goes with Observe's scope
+        ClearPool();
+        _pool.Add(compacted);
+        _poolSize = _keptAtCompaction = kept.Length;
+        foreach (var list in _backlog)
+        {
+            for (var i = 0; i < list.Count; i++)
+            {
+                list[i] = (remap[list[i].Index], list[i].Next);
+            }
+        }
+    }
+
     private void ClearPool()
     {
         _pool.ForEach(t => t.Dispose());
         _pool.Clear();
-        _poolSize = 0;
+        _poolSize = _keptAtCompaction = 0;
     }
 }

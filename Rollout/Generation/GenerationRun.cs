@@ -117,6 +117,12 @@ internal sealed class GenerationRun(GenerationEngine engine, IReadOnlyList<Gener
         var rows = cache.Slice(0, live);
         sampler.Bind(_live.Select(s => s.Id).ToList());
         var k = controller?.NextK(live) ?? 0;
+        if (k > 0 && _drafter is IHiddenStateDrafter deferring)
+        {
+            deferring.CatchUp();
+        }
+
+        var catchUpSeconds = clock.Elapsed.TotalSeconds;
         var proposal = k > 0 ? _drafter!.Propose(_live.Select(s => (IReadOnlyList<int>)s.Context).ToList(), k, sampler) : null;
         k = proposal?.K ?? 0;
         var pendingAt = rows.Lengths.ToArray();
@@ -178,7 +184,8 @@ internal sealed class GenerationRun(GenerationEngine engine, IReadOnlyList<Gener
         var seconds = clock.Elapsed.TotalSeconds;
         _stats.AddStep(k, counts, step.Accepted.Select((a, b) => Math.Min(a, counts[b])).ToArray(), emitted);
         _stats.AddTimes(draftSeconds, verifySeconds, sampleSeconds, seconds - draftSeconds - verifySeconds - sampleSeconds);
-        controller?.Observe(live, k, counts.Sum(), step.Accepted.Select((a, b) => Math.Min(a, counts[b])).Sum(), draftSeconds, seconds);
+        // The controller judges speculation at its steady cost: catching up after plain steps is paid once per switch.
+        controller?.Observe(live, k, counts.Sum(), step.Accepted.Select((a, b) => Math.Min(a, counts[b])).Sum(), draftSeconds - catchUpSeconds, seconds - catchUpSeconds);
         return (k, emitted.Sum(), seconds);
     }
 

@@ -12,11 +12,14 @@ namespace RlSpec.Rollout.Tests.Drafting;
 /// <summary>
 /// Hidden-state drafters defer reading the policy's states until they draft (so steps without speculation cost them
 /// nothing). Deferring must not change what they draft: a drafter that read every step as it came and one that read
-/// five steps at once, with rows moved and one row reset in between, propose the same distributions.
+/// 90 steps at once, with rows moved and one row reset in between, propose the same distributions.
 /// </summary>
 public sealed class DeferredObservationTests
 {
-    private static readonly PolicyModel Policy = TinyModels.Policy(layers: 3);
+    // Long enough a context that the deferred drafter's pooled states get compacted along the way.
+    private static readonly PolicyModel Policy = WeightInit.NewPolicy(
+        new PolicyConfig(23, HiddenSize: 32, NumLayers: 3, NumHeads: 4, NumKvHeads: 2, IntermediateSize: 48, MaxPositions: 256), 11);
+    private const int Steps = 90;
 
     private static EagleHead Head(bool chunk)
     {
@@ -36,10 +39,10 @@ public sealed class DeferredObservationTests
         var deferred = Drafter(head, chunk);
         var prompts = TinyModels.Prompts.Take(3).ToList();
         var sampling = new SamplingParams(1.0);
-        using var cache = new KvCache(Policy.Config, prompts.Count, 64, Policy.Device);
+        using var cache = new KvCache(Policy.Config, prompts.Count, 128, Policy.Device);
         foreach (var d in new[] { eager, deferred })
         {
-            d.Begin(prompts.Count, sampling, 64);
+            d.Begin(prompts.Count, sampling, 128);
         }
 
         using var noGrad = no_grad();
@@ -49,9 +52,9 @@ public sealed class DeferredObservationTests
         var next = prompts.Select(p => (IReadOnlyList<int>)[.. p.Skip(1), 3]).ToList();
         Observe(output, [.. prompts.Select(p => p.Count)], next, eager, deferred);
         var pending = output.Logits[arange(prompts.Count), tensor(prompts.Select(p => (long)p.Count - 1).ToArray())].argmax(-1);
-        for (var step = 0; step < 5; step++)
+        for (var step = 0; step < Steps; step++)
         {
-            if (step == 2)
+            if (step is 2 or 50)
             {
                 // Rows move as the engine compacts its batch, and a slot is reused: what is deferred moves and resets with them.
                 cache.CopyRows([2], [1]);
