@@ -79,10 +79,9 @@ public sealed class GenerationBenchmark(PolicyModel policy, TextTokenizer tokeni
         var drafted = stats.StepsByK.Where(e => e.Key > 0).Sum(e => e.Value);
         var draftRatio = drafted == 0 ? 0 : draft / drafted / decode;
         var verifyRatio = verify / decode;
-        var model = new SpeculationCostModel(1.0, k == 0 ? 0 : draftRatio / k, [.. Enumerable.Range(0, k + 1).Select(i => i == k ? verifyRatio : 1.0)]);
         var steps = live.Rows.Sum(r => r.Steps);
         return new GenerationBenchmarkRow(name, batch, k, adaptive, rate, speedup, stats.AcceptanceLength, stats.AcceptanceRate,
-            verifyRatio, draftRatio, model.Speedup(stats.AcceptanceRate, k), draft / total, verifyS / total, sample / total, book / total,
+            verifyRatio, draftRatio, k == 0 ? 1 : stats.AcceptanceLength / (verifyRatio + draftRatio), draft / total, verifyS / total, sample / total, book / total,
             steps == 0 ? 0 : (double)live.Rows.Sum(r => r.Steps * r.Live) / steps,
             [.. stats.ProposedAtPosition.Select((n, i) => n == 0 ? 0 : (double)stats.AcceptedAtPosition[i] / n)]);
     }

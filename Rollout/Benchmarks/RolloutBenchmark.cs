@@ -15,11 +15,16 @@ namespace RlSpec.Rollout.Benchmarks;
 /// </summary>
 public sealed class RolloutBenchmark(PolicyModel policy, TextTokenizer tokenizer, GenerationOptions options, int slots)
 {
-    /// <param name="steps">One step's requests per repeat, the first for the unrecorded warm-up (so repeats + 1 of them).</param>
+    /// <param name="steps">One step's requests per repeat, the first <paramref name="warmupSteps"/> for unrecorded warm-up.</param>
     /// <param name="methods">Speculative methods to compare with plain generation.</param>
     public IReadOnlyList<RolloutBenchmarkRow> Run(IReadOnlyList<IReadOnlyList<GenerationRequest>> steps, IReadOnlyList<(IDrafter Drafter, SpeculationOptions Speculation)> methods, ulong seed,
-        IProgress<string>? log = null)
+        IProgress<string>? log = null, int warmupSteps = 1)
     {
+        if (warmupSteps < 0 || warmupSteps >= steps.Count)
+        {
+            throw new ArgumentException($"bench rollout: {warmupSteps} warm-up steps leave none of the {steps.Count} steps to time.");
+        }
+
         var engines = new List<(string Name, GenerationEngine Engine, SpeculationOptions Speculation)> { ("plain", new GenerationEngine(policy, tokenizer), new SpeculationOptions(0, Adaptive: false)) };
         engines.AddRange(methods.Select(m => (m.Drafter.Name, new GenerationEngine(policy, tokenizer, m.Drafter), m.Speculation)));
         var rates = engines.Select(_ => new List<double>()).ToList();
@@ -34,8 +39,8 @@ public sealed class RolloutBenchmark(PolicyModel policy, TextTokenizer tokenizer
                 var clock = Stopwatch.StartNew();
                 var result = engines[m].Engine.Generate(steps[r], options, engines[m].Speculation, slots, new TokenSampler(seed + (ulong)r));
                 var rate = result.Stats.Emitted / clock.Elapsed.TotalSeconds;
-                log?.Report($"{(r == 0 ? "warm-up" : $"repeat {r}/{steps.Count - 1}")}: {Label(engines[m])} {rate:F0} tokens/s");
-                if (r > 0)
+                log?.Report($"{(r < warmupSteps ? $"warm-up {r + 1}/{warmupSteps}" : $"repeat {r - warmupSteps + 1}/{steps.Count - warmupSteps}")}: {Label(engines[m])} {rate:F0} tokens/s");
+                if (r >= warmupSteps)
                 {
                     rates[m].Add(rate);
                     stats[m].Add(result.Stats);

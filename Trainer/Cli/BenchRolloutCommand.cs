@@ -27,12 +27,17 @@ public static class BenchRolloutCommand
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Policy checkpoint with its trained drafter beside it (default: the config's model.checkpoint)" };
         var adaptive = new Option<string>("--adaptive") { Description = "on, off or both (speculative methods: live-batch k, fixed k)", DefaultValueFactory = _ => "both" };
         var repeats = new Option<int>("--repeats") { Description = "Interleaved repeats, each on the next step's prompts (median reported)", DefaultValueFactory = _ => 3 };
+        var warmup = new Option<int>("--warmup")
+        {
+            Description = "Unrecorded steps first; the live-batch controller keeps learning across steps, as it does through a run",
+            DefaultValueFactory = _ => 1,
+        };
         var json = new Option<string?>("--json") { Description = "Write the rows as JSON here" };
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
         var command = new Command("rollout", "One GRPO step's generation, plain vs speculative: speedup overall, on the full batch and while it drains.")
         {
-            config, sets, checkpoint, adaptive, repeats, json, device, threads,
+            config, sets, checkpoint, adaptive, repeats, warmup, json, device, threads,
         };
         command.SetAction(parse =>
         {
@@ -56,7 +61,7 @@ public static class BenchRolloutCommand
 
             var task = Training.TaskFactory.Create(run.Task);
             var rollout = run.Rollout;
-            var examples = task.Examples(run.Seed).Take(rollout.PromptsPerStep * (parse.GetValue(repeats) + 1)).ToList();
+            var examples = task.Examples(run.Seed).Take(rollout.PromptsPerStep * (parse.GetValue(repeats) + parse.GetValue(warmup))).ToList();
             var steps = examples.Chunk(rollout.PromptsPerStep)
                 .Select(step => (IReadOnlyList<GenerationRequest>)step.Select(e => new GenerationRequest(PromptFormat.Prompt(tokenizer, e.Prompt), rollout.GroupSize)).ToList())
                 .ToList();
@@ -64,7 +69,7 @@ public static class BenchRolloutCommand
             var methods = modes.Select(a => (factory.Create(run.Speculation.Drafter), new SpeculationOptions(run.Speculation.DraftTokens, a))).ToList();
             var log = ConsoleLog.For("bench rollout");
             log.Report($"{rollout.PromptsPerStep} prompts × {rollout.GroupSize} samples, {rollout.BatchSize} slots, task {run.Task.Kind}, drafter {run.Speculation.Drafter}");
-            var rows = new RolloutBenchmark(policy, tokenizer, options, rollout.BatchSize).Run(steps, methods, (ulong)run.Seed, log);
+            var rows = new RolloutBenchmark(policy, tokenizer, options, rollout.BatchSize).Run(steps, methods, (ulong)run.Seed, log, parse.GetValue(warmup));
             Print(rows);
             if (parse.GetValue(json) is { } path)
             {

@@ -8,12 +8,13 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
-rows = [r for r in json.load(open(sys.argv[1]))["rows"] if r["draft_tokens"] > 0 and not r["adaptive"]]
+rows = [r for r in json.load(open(sys.argv[1]))["rows"] if r["draft_tokens"] > 0 and not r["adaptive"] and r["batch"] in (1, 8, 64)]
 fig, ax = plt.subplots(figsize=(6.5, 4))
 for i, drafter in enumerate(sorted({r["drafter"] for r in rows})):
-    for j, r in enumerate(sorted((r for r in rows if r["drafter"] == drafter), key=lambda r: r["batch"])):
+    mine = sorted((r for r in rows if r["drafter"] == drafter), key=lambda r: r["batch"])
+    for j, r in enumerate(mine):
         acc = r["acceptance_by_position"]
-        ax.plot(range(1, len(acc) + 1), acc, "-o", color=f"C{i}", alpha=1 - 0.25 * j,
+        ax.plot(range(1, len(acc) + 1), acc, "-o", color=f"C{i}", alpha=1 - 0.6 * j / max(1, len(mine) - 1),
                 label=f"{drafter}, batch {r['batch']} (acc. length {r['acceptance_length']:.2f})")
 ax.set_xlabel("draft position i")
 ax.set_ylabel("P(drafts 1..i all accepted)")

@@ -14,7 +14,9 @@ drafters = sorted({r["drafter"] for r in rows if r["draft_tokens"] > 0})
 for i, drafter in enumerate(drafters):
     color = f"C{i}"
     for adaptive, style in ((False, "-o"), (True, ":^")):
-        pts = sorted((r["batch"], r["speedup_vs_ar"], r["bound_speedup"]) for r in rows if r["drafter"] == drafter and r["adaptive"] == adaptive)
+        # The bound from the measured acceptance length: tokens per step / (verify + draft cost in decodes).
+        pts = sorted((r["batch"], r["speedup_vs_ar"], r["acceptance_length"] / (r["verify_cost_ratio"] + r["draft_cost_ratio"]))
+                     for r in rows if r["drafter"] == drafter and r["adaptive"] == adaptive)
         if not pts:
             continue
         k = next(r["draft_tokens"] for r in rows if r["drafter"] == drafter)
