@@ -43,14 +43,15 @@ else
   log "libstdc++ now has $need_glibcxx"
 fi
 
-# The Python rollout-log reader (experiments/rollout_logs) is tested too, with Debian's own python3 and packages
-# (PyPI may be unreachable, and a pyenv python3 earlier on PATH would not see them).
-if /usr/bin/python3 -c 'import msgpack, pandas' 2>/dev/null; then
-  log "python3 msgpack + pandas: ok"
+# The Python rollout-log reader and its notebooks (experiments/rollout_logs) are tested too, with Debian's own
+# python3 and packages (PyPI may be unreachable, and a pyenv python3 earlier on PATH would not see them): the
+# notebooks run headless through jupyter nbconvert on /usr/bin/python3's kernel.
+if /usr/bin/python3 -c 'import msgpack, pandas, matplotlib, ipykernel, nbconvert' 2>/dev/null && [ -x /usr/bin/jupyter-nbconvert ]; then
+  log "python3 msgpack + pandas + matplotlib, jupyter-nbconvert + ipykernel: ok"
 else
-  log "installing python3-msgpack and python3-pandas for the rollout-log reader"
+  log "installing python3-msgpack, python3-pandas, python3-matplotlib, jupyter-nbconvert and python3-ipykernel for the rollout-log reader and notebooks"
   as_root apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq python3-msgpack python3-pandas >/dev/null
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq python3-msgpack python3-pandas python3-matplotlib jupyter-nbconvert python3-ipykernel >/dev/null
 fi
 
 command -v dotnet >/dev/null || { log "the .NET SDK 10 is required (dotnet not on PATH)"; exit 1; }

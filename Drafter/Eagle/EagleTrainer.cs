@@ -83,7 +83,7 @@ public sealed class EagleTrainer : IDisposable
         options.Validated();
         var clock = Stopwatch.StartNew();
         var sum = new double[options.Depth];
-        var (steps, rows) = (0, 0L);
+        var (steps, rows, newest) = (0, 0L, -1L);
         for (var s = 0; s < options.StepsPerUpdate; s++)
         {
             var records = buffer.Sample(rng, options.BatchRecords, policyVersion - options.MaxStaleness);
@@ -100,9 +100,10 @@ public sealed class EagleTrainer : IDisposable
 
             steps++;
             rows += records.Sum(r => (long)r.Length);
+            newest = Math.Max(newest, records.Max(r => r.PolicyVersion));
         }
 
-        return new AlignmentReport(steps, steps == 0 ? [] : sum.Select(x => x / steps).ToArray(), rows, clock.Elapsed.TotalSeconds);
+        return new AlignmentReport(steps, steps == 0 ? [] : sum.Select(x => x / steps).ToArray(), rows, clock.Elapsed.TotalSeconds, newest);
     }
 
     /// <summary>

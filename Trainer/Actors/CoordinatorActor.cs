@@ -181,7 +181,7 @@ public sealed class CoordinatorActor : ReceiveActor
         }
 
         _generating = true;
-        _pool.Tell(new GenerateStep(step, _schedule.GenerationVersion(step), prompts.Prompts, _parts.StepSeed(step)));
+        _pool.Tell(new GenerateStep(step, _schedule.GenerationVersion(step), prompts.Prompts, _parts.StepSeed(step), _parts.Health?.Speculates(step) ?? true));
     }
 
     private void TryTrain()

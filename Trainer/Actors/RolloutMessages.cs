@@ -3,11 +3,12 @@ using RlSpec.Trainer.Training;
 
 namespace RlSpec.Trainer.Actors;
 
-/// <summary>Ask the pool for one step's rollouts from weights <paramref name="PolicyVersion"/>: <paramref name="Prompts"/> split into chunks across the workers.</summary>
-public sealed record GenerateStep(int Step, long PolicyVersion, IReadOnlyList<TaskExample> Prompts, ulong Seed) : IPipelineMessage;
+/// <summary>Ask the pool for one step's rollouts from weights <paramref name="PolicyVersion"/>: <paramref name="Prompts"/> split into chunks across the workers;
+/// <paramref name="Speculate"/> false = plain decoding (the drafter's health switched speculation off).</summary>
+public sealed record GenerateStep(int Step, long PolicyVersion, IReadOnlyList<TaskExample> Prompts, ulong Seed, bool Speculate = true) : IPipelineMessage;
 
 /// <summary>One chunk of a step for one worker. The seed is the chunk's own, so a re-dispatched chunk samples the same rollouts.</summary>
-public sealed record RolloutWork(int Step, int Chunk, long PolicyVersion, IReadOnlyList<TaskExample> Prompts, ulong Seed, int Attempt = 1) : IPipelineMessage;
+public sealed record RolloutWork(int Step, int Chunk, long PolicyVersion, IReadOnlyList<TaskExample> Prompts, ulong Seed, int Attempt = 1, bool Speculate = true) : IPipelineMessage;
 
 /// <summary>A worker's finished chunk.</summary>
 public sealed record RolloutChunkDone(int Step, int Chunk, RolloutBatch Batch) : IPipelineMessage;

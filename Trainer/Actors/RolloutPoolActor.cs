@@ -51,7 +51,7 @@ public sealed class RolloutPoolActor : ReceiveActor
     public static IReadOnlyList<RolloutWork> Chunks(GenerateStep step, int count)
     {
         var size = (int)Math.Ceiling(step.Prompts.Count / (double)count);
-        return step.Prompts.Chunk(Math.Max(1, size)).Select((prompts, c) => new RolloutWork(step.Step, c, step.PolicyVersion, prompts, ChunkSeed(step.Seed, c))).ToList();
+        return step.Prompts.Chunk(Math.Max(1, size)).Select((prompts, c) => new RolloutWork(step.Step, c, step.PolicyVersion, prompts, ChunkSeed(step.Seed, c), Speculate: step.Speculate)).ToList();
     }
 
     private void Start(GenerateStep step)

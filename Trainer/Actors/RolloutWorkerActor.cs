@@ -47,7 +47,7 @@ public sealed class RolloutWorkerActor : ReceiveActor, IWithUnboundedStash
     private void Working()
     {
         var generator = _generator!;
-        Receive<RolloutWork>(work => _compute.Run(() => generator.Generate(work.Prompts, work.PolicyVersion, work.Seed))
+        Receive<RolloutWork>(work => _compute.Run(() => generator.Generate(work.Prompts, work.PolicyVersion, work.Seed, work.Speculate))
             .PipeTo(Self, success: batch => new ChunkGenerated(work, batch), failure: e => new WorkFailed(work, e)));
         Receive<LoadWeights>(load => _compute.Run(() =>
             {

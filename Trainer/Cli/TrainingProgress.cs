@@ -32,7 +32,7 @@ public static class TrainingProgress
                     task.Value = row.Step;
                     task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture,
                         $"step {row.Step}/{totalSteps}  reward {row.RewardMean:F3}  acc {row.Accuracy:P0}  acc.len {row.AcceptanceLength:F2}  {row.TokensPerSecond:F0} tok/s")
-                        + (row.RolloutNodes > 0 ? $"  nodes {row.RolloutNodes}" : ""));
+                        + (row.RolloutNodes > 0 ? $"  nodes {row.RolloutNodes}" : "") + DrafterAlarm(row));
                 }), lines);
             });
     }
@@ -42,5 +42,9 @@ public static class TrainingProgress
         FormattableString.Invariant($"step {row.Step}/{totalSteps}  reward {row.RewardMean:F3}±{row.RewardStd:F3}  acc {row.Accuracy:P1}  len {row.ResponseLength:F1}  ")
         + FormattableString.Invariant($"kl {row.ApproxKl:E1}  clip {row.ClipFraction:P1}  acc.len {row.AcceptanceLength:F2}  {row.TokensPerSecond:F0} tok/s  ")
         + FormattableString.Invariant($"gen {row.GenerationSeconds:F1}s of {row.StepSeconds:F1}s") + (row.Staleness > 0 ? $"  stale {row.Staleness}" : "")
-        + (row.RolloutNodes > 0 ? FormattableString.Invariant($"  nodes {row.RolloutNodes}, sync {row.WeightSyncSeconds:F2}s") : "");
+        + (row.RolloutNodes > 0 ? FormattableString.Invariant($"  nodes {row.RolloutNodes}, sync {row.WeightSyncSeconds:F2}s") : "") + DrafterAlarm(row);
+
+    /// <summary>The drafter's alarm, when raised: what a stale drafter looks like in the progress line.</summary>
+    public static string DrafterAlarm(StepMetrics row) =>
+        row.DrafterAlarm == 0 ? "" : "  DRAFTER ALARM" + (row.DrafterVersionLag is { } lag ? FormattableString.Invariant($" (lag {lag})") : "");
 }

@@ -1,4 +1,5 @@
 using RlSpec.Rollout.Speculative;
+using RlSpec.Trainer.Pipeline;
 
 namespace RlSpec.Trainer.Config;
 
@@ -16,5 +17,23 @@ public sealed record SpeculationSection
     /// <summary>Choose k per step on the live batch, switching speculation off where it does not pay (see <see cref="SpeculationOptions.Adaptive"/>).</summary>
     public bool Adaptive { get; init; } = Defaults.Adaptive;
 
+    /// <summary>Speculative steps whose median acceptance length is the drafter's recent level (see <see cref="DrafterHealthOptions.Window"/>).</summary>
+    public int AlarmWindow { get; init; } = Health.Window;
+
+    /// <summary>Drafter alarm when acceptance length falls more than this fraction below its recent level.</summary>
+    public double AlarmDrop { get; init; } = Health.Drop;
+
+    /// <summary>Drafter alarm when its weights were aligned to a policy version more than this many versions behind the generating one.</summary>
+    public int AlarmMaxLag { get; init; } = Health.MaxLag;
+
+    /// <summary>On a drafter alarm, generate without speculation until the drafter recovers.</summary>
+    public bool AutoDisable { get; init; } = Health.AutoDisable;
+
+    /// <summary>While auto-disabled, one step in this many speculates as a probe.</summary>
+    public int RecoveryProbeEvery { get; init; } = Health.ProbeEvery;
+
+    public DrafterHealthOptions HealthOptions() => new(AlarmWindow, AlarmDrop, AlarmMaxLag, AutoDisable, RecoveryProbeEvery);
+
     private static readonly SpeculationOptions Defaults = new();
+    private static readonly DrafterHealthOptions Health = new();
 }

@@ -10,6 +10,7 @@ namespace RlSpec.Trainer.Pipeline;
 /// <param name="Alignment">Null when the drafter is not aligned online.</param>
 /// <param name="OldestVersion">Oldest weights version the store holds at the start (see <see cref="StepSchedule"/>).</param>
 /// <param name="Cluster">Set when rollouts run on rollout nodes (a <c>cluster:</c> section); null = one process.</param>
+/// <param name="Health">The drafter's health, which also decides whether a step speculates (null without speculation).</param>
 public sealed record PipelineParts(
     RunConfig Config,
     PromptCursor Cursor,
@@ -20,7 +21,8 @@ public sealed record PipelineParts(
     DrafterAlignment? Alignment,
     StepRecorder Recorder,
     long OldestVersion,
-    Cluster.ClusterPoolSettings? Cluster = null)
+    Cluster.ClusterPoolSettings? Cluster = null,
+    DrafterHealth? Health = null)
 {
     /// <summary>Sampling seed of a step: a function of (seed, step) only, so resumed steps sample what they would have.</summary>
     public ulong StepSeed(int step) => (ulong)(((long)Config.Seed * 1_000_003) + step);

@@ -28,10 +28,10 @@ public sealed class PolicyReplica(IWeightSource store, PolicyModel policy, Eagle
         }
     }
 
-    public RolloutBatch Generate(IReadOnlyList<TaskExample> prompts, long policyVersion, ulong seed)
+    public RolloutBatch Generate(IReadOnlyList<TaskExample> prompts, long policyVersion, ulong seed, bool speculate = true)
     {
         Load(policyVersion);
-        return _generator.Generate(prompts, policyVersion, seed);
+        return _generator.Generate(prompts, policyVersion, seed, speculate);
     }
 
     public void Dispose()

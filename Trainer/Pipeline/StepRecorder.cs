@@ -12,29 +12,46 @@ namespace RlSpec.Trainer.Pipeline;
 /// Writes a finished step into the run directory: its <c>metrics.csv</c> row, its rollout records, and every
 /// <c>logging.checkpoint_every</c> steps a checkpoint of the weights, both optimizers, the data cursor and the older
 /// weights versions an asynchronous run still generates with. Called only while no stage is changing the weights.
+/// Each row also says how the drafter stood (<see cref="DrafterHealth"/>) and each rollout record which drafter weights
+/// drafted it.
 /// </summary>
+/// <param name="drafterStamp">The drafter weights a weights version carried (null: a drafter without weights, or none).</param>
+/// <param name="health">Judges the drafter step by step (null without speculation).</param>
+/// <param name="drafterVersion">Policy version the drafter is aligned to now, saved with the head in checkpoints.</param>
 public sealed class StepRecorder(RunConfig config, string runDirectory, PolicyModel policy, TextTokenizer tokenizer, GrpoLearner learner,
-    EagleTrainer? aligner, WeightStore weights, string drafterName, IProgress<string>? log)
+    EagleTrainer? aligner, WeightStore weights, string drafterName, IProgress<string>? log, Func<long, DrafterStamp?>? drafterStamp = null,
+    DrafterHealth? health = null, Func<long>? drafterVersion = null)
 {
     /// <param name="pendingFrom">Oldest weights version later steps generate with; held versions from it on go into a checkpoint.</param>
     public StepMetrics Record(int step, long trainedVersion, RolloutBatch batch, RecomputedLogProbs logProbs, UpdateMetrics update, double drafterKl,
         StageSeconds seconds, TrainerState state, long pendingFrom, StepTransport transport)
     {
+        var generatedBy = batch.Rollouts.Min(r => r.PolicyVersion);
+        var stamp = drafterStamp?.Invoke(generatedBy);
+        var lag = stamp is null ? (long?)null : generatedBy - stamp.Version;
+        var verdict = health?.Observe(step, batch.AcceptanceLength, lag);
+        if (verdict?.Notice is { } notice)
+        {
+            log?.Report(notice);
+        }
+
         var row = Metrics(step + 1, trainedVersion, batch, logProbs, update, drafterKl, seconds) with
         {
             RolloutNodes = transport.RolloutNodes,
             WeightSyncSeconds = transport.WeightSyncSeconds,
             WeightSyncMb = transport.WeightSyncBytes / 1e6,
+            DrafterAlarm = verdict?.Alarm == true ? 1 : 0,
+            DrafterVersionLag = lag,
         };
         MetricsLog.Append(Path.Combine(runDirectory, MetricsLog.FileName), row);
         if (config.Logging.RolloutLog)
         {
-            RolloutLog.Append(Path.Combine(runDirectory, RolloutLog.FileName), Records(row.Step, batch));
+            RolloutLog.Append(Path.Combine(runDirectory, RolloutLog.FileName), Records(row.Step, batch, stamp));
         }
 
         if (state.Step % config.Logging.CheckpointEvery == 0 || state.Step == config.Trainer.Steps)
         {
-            RunCheckpoint.Save(runDirectory, state, policy, tokenizer, aligner?.Head, dir =>
+            RunCheckpoint.Save(runDirectory, state, policy, tokenizer, aligner?.Head, drafterVersion?.Invoke(), dir =>
             {
                 learner.SaveOptimizer(Path.Combine(dir, RunCheckpoint.PolicyOptimizerFile));
                 aligner?.SaveOptimizer(Path.Combine(dir, RunCheckpoint.DrafterOptimizerFile));
@@ -81,21 +98,32 @@ public sealed class StepRecorder(RunConfig config, string runDirectory, PolicyMo
         };
     }
 
-    private IEnumerable<RolloutRecord> Records(int step, RolloutBatch batch) => batch.Rollouts.Select((r, i) => new RolloutRecord
+    private IEnumerable<RolloutRecord> Records(int step, RolloutBatch batch, DrafterStamp? stamp) => batch.Rollouts.Select((r, i) =>
     {
-        Step = step,
-        PolicyVersion = r.PolicyVersion,
-        PromptId = r.PromptId,
-        PromptTokens = [.. r.Prompt],
-        ResponseTokens = [.. r.Completion],
-        PromptText = batch.Examples[i].Prompt,
-        ResponseText = batch.Texts[i],
-        LogProbs = [.. r.BehaviourLogProbs],
-        Reward = r.Reward,
-        RewardReason = batch.Reasons[i],
-        DraftCounts = batch.VerifySteps[i].Select(v => v.Proposed).ToArray(),
-        AcceptCounts = batch.VerifySteps[i].Select(v => v.Accepted).ToArray(),
-        Drafter = drafterName,
-        GenerationSeconds = batch.Seconds,
+        var (drafts, accepts) = (batch.VerifySteps[i].Select(v => v.Proposed).ToArray(), batch.VerifySteps[i].Select(v => v.Accepted).ToArray());
+        var (position, accepted) = DraftFlags.Derive(drafts, accepts, r.Completion.Count);
+        return new RolloutRecord
+        {
+            SchemaVersion = RolloutRecord.CurrentSchemaVersion,
+            Step = step,
+            PolicyVersion = r.PolicyVersion,
+            PromptId = r.PromptId,
+            PromptTokens = [.. r.Prompt],
+            ResponseTokens = [.. r.Completion],
+            PromptText = batch.Examples[i].Prompt,
+            ResponseText = batch.Texts[i],
+            LogProbs = [.. r.BehaviourLogProbs],
+            LogProbsProcessed = batch.ProcessedLogProbs is { } processed ? [.. processed[i]] : [],
+            Reward = r.Reward,
+            RewardReason = batch.Reasons[i],
+            DraftCounts = drafts,
+            AcceptCounts = accepts,
+            DraftPosition = position,
+            Accepted = accepted,
+            Drafter = drafterName,
+            DrafterVersion = stamp?.Version,
+            DrafterHash = stamp?.Hash,
+            GenerationSeconds = batch.Seconds,
+        };
     });
 }

@@ -13,6 +13,7 @@ public sealed class WeightStore(int keep) : IWeightSource, IDisposable
 {
     private readonly Lock _gate = new();
     private readonly SortedDictionary<long, WeightSnapshot> _versions = [];
+    private readonly SortedDictionary<long, DrafterStamp?> _stamps = [];
 
     /// <summary>Newest published version, or −1 before the first.</summary>
     public long Latest
@@ -26,7 +27,19 @@ public sealed class WeightStore(int keep) : IWeightSource, IDisposable
         }
     }
 
-    public void Publish(long version, nn.Module policy, nn.Module? drafter) => Add(WeightSnapshot.Of(version, policy, drafter));
+    /// <param name="drafterVersion">Policy version the drafter was last aligned to (null = this version).</param>
+    public void Publish(long version, nn.Module policy, nn.Module? drafter, long? drafterVersion = null) => Add(WeightSnapshot.Of(version, policy, drafter, drafterVersion));
+
+    /// <summary>The drafter weights version <paramref name="version"/> carried (null without drafter weights, or for a
+    /// version never published here). Kept for more versions than the weights, since recording a step needs it after
+    /// newer versions may have pushed its weights out.</summary>
+    public DrafterStamp? StampOf(long version)
+    {
+        lock (_gate)
+        {
+            return _stamps.GetValueOrDefault(version);
+        }
+    }
 
     /// <summary>Writes every held version ≥ <paramref name="fromVersion"/> into <c>weights-vN/</c> folders of a checkpoint:
     /// the versions an asynchronous run still generates with after it.</summary>
@@ -52,6 +65,7 @@ public sealed class WeightStore(int keep) : IWeightSource, IDisposable
     }
 
     private const string FolderPrefix = "weights-v";
+    private const int StampsKept = 64;
 
     private static string Folder(long version) => FolderPrefix + version.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
@@ -67,6 +81,12 @@ public sealed class WeightStore(int keep) : IWeightSource, IDisposable
             }
 
             _versions.Add(version, snapshot);
+            _stamps[version] = snapshot.Stamp;
+            while (_stamps.Count > StampsKept)
+            {
+                _stamps.Remove(_stamps.Keys.First());
+            }
+
             while (_versions.Count > keep)
             {
                 var oldest = _versions.Keys.First();

@@ -77,7 +77,8 @@ public static class MetricsLog
             }
 
             // Columns added after runs were already written: runs from before them still read (and resume).
-            foreach (var added in new[] { nameof(StepMetrics.RolloutNodes), nameof(StepMetrics.WeightSyncSeconds), nameof(StepMetrics.WeightSyncMb) })
+            foreach (var added in new[] { nameof(StepMetrics.RolloutNodes), nameof(StepMetrics.WeightSyncSeconds), nameof(StepMetrics.WeightSyncMb),
+                         nameof(StepMetrics.DrafterAlarm), nameof(StepMetrics.DrafterVersionLag) })
             {
                 MemberMaps.Single(m => m.Data.Member!.Name == added).Optional();
             }

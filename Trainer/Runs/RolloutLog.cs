@@ -26,11 +26,23 @@ public static class RolloutLog
         stream.Flush(flushToDisk: true);
     }
 
-    /// <summary>Every intact record, and a description of a torn or corrupt tail if there was one.</summary>
+    /// <summary>Every intact record, and a description of a torn or corrupt tail if there was one. Records of schema 1
+    /// read as such, with their per-token draft flags derived from the per-step counts (<see cref="DraftFlags"/>).</summary>
     public static (List<RolloutRecord> Records, string? Problem) Read(string path)
     {
         var (records, _, problem) = Scan(path);
-        return (records.Select(r => r.Record).ToList(), problem);
+        return (records.Select(r => Upgraded(r.Record)).ToList(), problem);
+    }
+
+    private static RolloutRecord Upgraded(RolloutRecord record)
+    {
+        if (record.SchemaVersion >= 2)
+        {
+            return record;
+        }
+
+        var (position, accepted) = DraftFlags.Derive(record.DraftCounts, record.AcceptCounts, record.ResponseTokens.Length);
+        return record with { SchemaVersion = 1, DraftPosition = position, Accepted = accepted };
     }
 
     /// <summary>Cuts the log after the last record of step ≤ <paramref name="step"/> (drops a torn tail too); used on resume.</summary>

@@ -18,7 +18,8 @@ public static class RunCheckpoint
     public const string PolicyOptimizerFile = "optimizer.bin";
     public const string DrafterOptimizerFile = "drafter_optimizer.bin";
 
-    public static string Save(string runDirectory, TrainerState state, PolicyModel policy, TextTokenizer tokenizer, EagleHead? head,
+    /// <param name="headVersion">Policy version the head was last aligned to (null = the state's version).</param>
+    public static string Save(string runDirectory, TrainerState state, PolicyModel policy, TextTokenizer tokenizer, EagleHead? head, long? headVersion,
         Action<string> saveOptimizers)
     {
         var root = Path.Combine(runDirectory, SubDirectory);
@@ -33,7 +34,7 @@ public static class RunCheckpoint
         PolicyCheckpoint.Save(temporary, policy, tokenizer, new Dictionary<string, string> { ["policy_version"] = state.PolicyVersion.ToString(CultureInfo.InvariantCulture) });
         if (head is not null)
         {
-            EagleCheckpoint.Save(temporary, head, policy.Config, state.PolicyVersion);
+            EagleCheckpoint.Save(temporary, head, policy.Config, headVersion ?? state.PolicyVersion);
         }
 
         saveOptimizers(temporary);

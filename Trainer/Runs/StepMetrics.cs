@@ -46,6 +46,13 @@ public sealed record StepMetrics
     /// <summary>Megabytes of weights sent to rollout nodes for the step (10^6 bytes; 0 in one process).</summary>
     public double WeightSyncMb { get; init; }
 
+    /// <summary>1 when the drafter was unhealthy at this step (acceptance length dropped below its recent level, the drafter
+    /// lagged the policy by too many versions, or speculation is still auto-disabled because of either); else 0.</summary>
+    public int DrafterAlarm { get; init; }
+
+    /// <summary>Generating policy version minus the version the drafter's weights were aligned to (empty: no drafter with weights).</summary>
+    public long? DrafterVersionLag { get; init; }
+
     /// <summary>Share of the step spent generating.</summary>
     public double GenerationShare => StepSeconds <= 0 ? 0 : GenerationSeconds / StepSeconds;
 }

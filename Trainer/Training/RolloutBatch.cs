@@ -13,6 +13,7 @@ namespace RlSpec.Trainer.Training;
 /// <param name="Seconds">Wall time of generation.</param>
 /// <param name="Emitted">Tokens generated.</param>
 /// <param name="RowSteps">Sequence-steps taken (acceptance length = Emitted / RowSteps).</param>
+/// <param name="ProcessedLogProbs">Per rollout, each token's log-prob under the processed distribution it was drawn from (null when not kept).</param>
 public sealed record RolloutBatch(
     IReadOnlyList<ScoredRollout> Rollouts,
     IReadOnlyList<TaskExample> Examples,
@@ -21,7 +22,8 @@ public sealed record RolloutBatch(
     IReadOnlyList<IReadOnlyList<VerifyStepCounts>> VerifySteps,
     double Seconds,
     long Emitted,
-    long RowSteps)
+    long RowSteps,
+    IReadOnlyList<IReadOnlyList<float>>? ProcessedLogProbs = null)
 {
     [MessagePack.IgnoreMember]
     public double AcceptanceLength => RowSteps == 0 ? 1 : (double)Emitted / RowSteps;
@@ -29,5 +31,6 @@ public sealed record RolloutBatch(
     /// <summary>Chunks of one step, in prompt order, as one batch that took <paramref name="seconds"/>.</summary>
     public static RolloutBatch Concat(IReadOnlyList<RolloutBatch> parts, double seconds) => new(
         [.. parts.SelectMany(p => p.Rollouts)], [.. parts.SelectMany(p => p.Examples)], [.. parts.SelectMany(p => p.Texts)],
-        [.. parts.SelectMany(p => p.Reasons)], [.. parts.SelectMany(p => p.VerifySteps)], seconds, parts.Sum(p => p.Emitted), parts.Sum(p => p.RowSteps));
+        [.. parts.SelectMany(p => p.Reasons)], [.. parts.SelectMany(p => p.VerifySteps)], seconds, parts.Sum(p => p.Emitted), parts.Sum(p => p.RowSteps),
+        parts.All(p => p.ProcessedLogProbs is not null) ? [.. parts.SelectMany(p => p.ProcessedLogProbs!)] : null);
 }

@@ -30,19 +30,23 @@ public sealed class RolloutGenerator(PolicyModel policy, TextTokenizer tokenizer
         init => _engine.Recorder = value;
     }
 
-    public RolloutBatch Generate(IReadOnlyList<TaskExample> prompts, long policyVersion, ulong seed)
+    /// <param name="speculate">False: plain decoding for this call (the drafter stays, drafting nothing), e.g. while the
+    /// drafter's health has switched speculation off.</param>
+    public RolloutBatch Generate(IReadOnlyList<TaskExample> prompts, long policyVersion, ulong seed, bool speculate = true)
     {
         var clock = Stopwatch.StartNew();
         var examples = prompts.SelectMany(p => Enumerable.Repeat(p, groupSize)).ToList();
         var encoded = prompts.Select(p => PromptFormat.Prompt(tokenizer, p.Prompt)).ToList();
         var promptTokens = encoded.SelectMany(t => Enumerable.Repeat(t, groupSize)).ToList();
-        var result = _engine.Generate(encoded.Select(t => new GenerationRequest(t, groupSize)).ToList(), generation, speculation, batchSize, new TokenSampler(seed));
+        var result = _engine.Generate(encoded.Select(t => new GenerationRequest(t, groupSize)).ToList(), generation,
+            speculate ? speculation : speculation with { DraftTokens = 0 }, batchSize, new TokenSampler(seed));
         var sequences = result.Sequences;
         var seconds = clock.Elapsed.TotalSeconds;
         var texts = sequences.Select(s => tokenizer.Decode(s.Completion)).ToList();
         var rewards = examples.Select((e, i) => task.Score(e, texts[i])).ToList();
         var rollouts = examples.Select((e, i) => new ScoredRollout(e.Id, promptTokens[i], sequences[i].Completion, sequences[i].LogProbs, rewards[i].Reward, policyVersion)).ToList();
-        return new RolloutBatch(rollouts, examples, texts, rewards.Select(r => r.Failure).ToList(), result.VerifySteps, seconds, result.Stats.Emitted, result.Stats.RowSteps);
+        return new RolloutBatch(rollouts, examples, texts, rewards.Select(r => r.Failure).ToList(), result.VerifySteps, seconds, result.Stats.Emitted, result.Stats.RowSteps,
+            [.. sequences.Select(s => s.ProcessedLogProbs)]);
     }
 
     public void Dispose() => _engine.Dispose();

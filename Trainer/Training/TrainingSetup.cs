@@ -46,6 +46,8 @@ public sealed class TrainingSetup : IDisposable
     public TrainerState State { get; }
 
     private readonly WeightStore _weights;
+    private long _drafterVersionAtStart;
+    private DrafterAlignment? _alignment;
     private SupervisionBuffer? _buffer;
     private PromptCursor? _cursor;
 
@@ -73,7 +75,9 @@ public sealed class TrainingSetup : IDisposable
         }
 
         var state = resumeFrom is null ? new TrainerState(0, 0, 0) : RunCheckpoint.ReadState(resumeFrom);
-        var aligner = config.Speculation.Enabled && config.Speculation.Drafter is "eagle" or "chunk" ? HeadFor(config, policy, tokenizer, task, policyDir, log) : null;
+        var (aligner, headVersion) = config.Speculation.Enabled && config.Speculation.Drafter is "eagle" or "chunk"
+            ? HeadFor(config, policy, tokenizer, task, policyDir, log)
+            : (null, 0L);
         var drafter = DrafterFor(config, policy, aligner?.Head, tokenizer, policyDir);
 
         // The KL anchor is the run's starting policy, also when resuming from a later checkpoint.
@@ -90,7 +94,13 @@ public sealed class TrainingSetup : IDisposable
             }
         }
 
-        var setup = new TrainingSetup(config, runDirectory, policy, tokenizer, task, drafter, aligner, learner, state) { PolicyDirectory = policyDir };
+        // A fresh run counts versions from its starting policy, which a head saved beside it (or pretrained now) drafts
+        // for; a resumed run's head says what it was last aligned to.
+        var setup = new TrainingSetup(config, runDirectory, policy, tokenizer, task, drafter, aligner, learner, state)
+        {
+            PolicyDirectory = policyDir,
+            _drafterVersionAtStart = resumeFrom is null ? 0 : headVersion,
+        };
         // An async run's next steps generate with versions older than the checkpoint's weights; it saved them beside it.
         setup.OldestVersion = resumeFrom is null ? 0 : setup._weights.Restore(resumeFrom) ?? state.PolicyVersion;
         return setup;
@@ -102,24 +112,34 @@ public sealed class TrainingSetup : IDisposable
         var aligning = Aligner is not null && Config.Drafter.Align;
         _buffer = aligning ? new SupervisionBuffer(Config.Drafter.BufferRows) : null;
         var capture = aligning ? new SupervisionOptions(Aligner!.Head.Config.FeatureLayers, Config.Drafter.TeacherTopK, Config.Drafter.BufferRows) : null;
-        var alignment = aligning
+        var alignment = _alignment = aligning
             ? new DrafterAlignment(Aligner!, _buffer!, new AlignmentOptions(Config.Drafter.StepsPerUpdate, Config.Drafter.LearningRate, Config.Drafter.BatchRecords,
-                Config.Speculation.DraftTokens, MaxStaleness: Config.Drafter.MaxStaleness), Config.Seed)
+                Config.Speculation.DraftTokens, MaxStaleness: Config.Drafter.MaxStaleness), Config.Seed, _drafterVersionAtStart)
             : null;
+        var health = Drafter is null ? null : new DrafterHealth(Config.Speculation.HealthOptions(), Config.Pipeline.Staleness);
+        // A resumed run decides whether its steps speculate from the rows it kept, as the uninterrupted run did.
+        health?.Replay(MetricsLog.Read(Path.Combine(RunDirectory, MetricsLog.FileName)).Where(r => r.Step <= State.Step)
+            .Select(r => (r.Step, r.AcceptanceLength, r.DrafterVersionLag)));
+        // Draft models and MTP heads are frozen at what they were distilled from: the starting policy.
+        DrafterStamp? frozen = Config.Speculation.Drafter is "draft-model" or "mtp" ? new DrafterStamp(0, null) : null;
         _cursor = new PromptCursor(Task, Config.Seed, State.PromptsConsumed);
         var cluster = Config.Cluster.Enabled ? ClusterPool(log) : null;
         return new PipelineParts(Config, _cursor, version => Publish(version, cluster?.Blobs), NewReplica,
             new LogProbStage(Policy, Config.Trainer.MicroBatch, Tokenizer.Special.Pad, Config.Rollout.Temperature, Config.Trainer.RecomputeLogprobs == "always", capture, _buffer), Learner, alignment,
-            new StepRecorder(Config, RunDirectory, Policy, Tokenizer, Learner, Aligner, _weights, Drafter?.Name ?? "none", log), OldestVersion, cluster);
+            new StepRecorder(Config, RunDirectory, Policy, Tokenizer, Learner, Aligner, _weights, Drafter?.Name ?? "none", log,
+                v => _weights.StampOf(v) ?? frozen, health, DrafterVersion), OldestVersion, cluster, health);
     }
 
     /// <summary>Snapshots the weights as <paramref name="version"/> for the replicas; in a cluster also as the blob rollout
     /// nodes fetch (policy and drafter together, checksummed).</summary>
     private void Publish(long version, BlobStore? blobs)
     {
-        _weights.Publish(version, Policy, Aligner?.Head);
+        _weights.Publish(version, Policy, Aligner?.Head, DrafterVersion());
         blobs?.AddWeights(version, WeightBlob.Encode(version, Policy, Aligner?.Head));
     }
+
+    /// <summary>Policy version the drafter's weights are aligned to now.</summary>
+    private long DrafterVersion() => _alignment?.AlignedVersion ?? _drafterVersionAtStart;
 
     /// <summary>The cluster pool's settings, with the setup blob every rollout node fetches first.</summary>
     private ClusterPoolSettings ClusterPool(IProgress<string>? log)
@@ -174,7 +194,7 @@ public sealed class TrainingSetup : IDisposable
     }
 
     /// <summary>The run's EAGLE or chunk head with its trainer: saved beside the policy, or pretrained now on its samples.</summary>
-    private static EagleTrainer HeadFor(RunConfig config, PolicyModel policy, TextTokenizer tokenizer, IVerifiableTask task, string policyDir, IProgress<string>? log)
+    private static (EagleTrainer Trainer, long Version) HeadFor(RunConfig config, PolicyModel policy, TextTokenizer tokenizer, IVerifiableTask task, string policyDir, IProgress<string>? log)
     {
         var chunk = config.Speculation.Drafter == "chunk";
         var kind = chunk ? "chunk" : "EAGLE";
@@ -182,7 +202,7 @@ public sealed class TrainingSetup : IDisposable
         {
             var (head, version) = EagleCheckpoint.Load(policyDir, policy, chunk);
             log?.Report($"{kind} head loaded from {EagleCheckpoint.PathFor(policyDir, chunk)} (aligned to policy version {version})");
-            return new EagleTrainer(policy, head, config.Drafter.LearningRate);
+            return (new EagleTrainer(policy, head, config.Drafter.LearningRate), version);
         }
 
         torch.manual_seed(config.Seed + 23);
@@ -199,6 +219,6 @@ public sealed class TrainingSetup : IDisposable
             log?.Report($"{kind} head pretrained: mean KL per draft step {kl.Average():F3}");
         }
 
-        return trainer;
+        return (trainer, 0);
     }
 }

@@ -21,7 +21,7 @@ public sealed class MessageSerializationTests
         [new("p0", [1, 2, 3], [4, 5], [-0.25f, -1.5f], 1.0, 3), new("p0", [1, 2, 3], [6], [-2f], 0.0, 3)];
 
     private static readonly RolloutBatch Batch = new(Rollouts, [Prompts[0], Prompts[0]], ["15", "9"], [null, "wrong answer"],
-        [[new VerifyStepCounts(4, 2), new VerifyStepCounts(4, 4)], []], 0.75, 7, 3);
+        [[new VerifyStepCounts(4, 2), new VerifyStepCounts(4, 4)], []], 0.75, 7, 3, [[-0.2f, -1.4f], [-1.9f]]);
 
     /// <summary>One filled-in example of every pipeline message.</summary>
     public static TheoryData<IPipelineMessage> Messages() =>
@@ -35,8 +35,8 @@ public sealed class MessageSerializationTests
         new LoadWeights(4),
         new WeightsLoaded(4),
         new WeightsSynced(4, 0.03, 1_234_567),
-        new GenerateStep(2, 4, Prompts, 99),
-        new RolloutWork(2, 1, 4, Prompts, 1234567890123UL, 2),
+        new GenerateStep(2, 4, Prompts, 99, Speculate: false),
+        new RolloutWork(2, 1, 4, Prompts, 1234567890123UL, 2, Speculate: false),
         new RolloutChunkDone(2, 1, Batch),
         new RedispatchWork(new RolloutWork(2, 1, 4, Prompts, 5), new RemoteFailure("InvalidOperationException", "worker crashed")),
         new StepRollouts(2, Batch, 1, 2),

@@ -19,7 +19,7 @@ public sealed class RolloutPoolActorTests : TestKit
 
         public void Load(long version) => Loaded.Add(version);
 
-        public RolloutBatch Generate(IReadOnlyList<TaskExample> prompts, long policyVersion, ulong seed)
+        public RolloutBatch Generate(IReadOnlyList<TaskExample> prompts, long policyVersion, ulong seed, bool speculate = true)
         {
             lock (attempts)
             {

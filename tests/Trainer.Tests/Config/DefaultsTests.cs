@@ -7,6 +7,7 @@ using RlSpec.Policy.Tasks;
 using RlSpec.Policy.Training;
 using RlSpec.Rollout.Speculative;
 using RlSpec.Trainer.Config;
+using RlSpec.Trainer.Pipeline;
 using Xunit;
 
 namespace RlSpec.Trainer.Tests.Config;
@@ -29,6 +30,11 @@ public sealed class DefaultsTests
             { "drafter.teacher_top_k", config.Drafter.TeacherTopK, capture.TopK },
             { "speculation.draft_tokens", config.Speculation.DraftTokens, new SpeculationOptions().DraftTokens },
             { "speculation.adaptive", config.Speculation.Adaptive, new SpeculationOptions().Adaptive },
+            { "speculation.alarm_window", config.Speculation.AlarmWindow, new DrafterHealthOptions().Window },
+            { "speculation.alarm_drop", config.Speculation.AlarmDrop, new DrafterHealthOptions().Drop },
+            { "speculation.alarm_max_lag", config.Speculation.AlarmMaxLag, new DrafterHealthOptions().MaxLag },
+            { "speculation.auto_disable", config.Speculation.AutoDisable, new DrafterHealthOptions().AutoDisable },
+            { "speculation.recovery_probe_every", config.Speculation.RecoveryProbeEvery, new DrafterHealthOptions().ProbeEvery },
             { "rollout.temperature", config.Rollout.Temperature, sampling.Temperature },
             { "rollout.top_k", config.Rollout.TopK, sampling.TopK },
             { "rollout.top_p", config.Rollout.TopP, sampling.TopP },

@@ -8,8 +8,24 @@ public sealed class RolloutLogTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("rlspec-log-").FullName;
 
-    private static RolloutRecord Record(int step, string text) =>
-        new() { Step = step, PromptId = $"p{step}", ResponseText = text, ResponseTokens = [1, 2, 3], LogProbs = [-0.1f, -0.2f, -0.3f], Reward = 1, DraftCounts = [4], AcceptCounts = [2], Drafter = "eagle" };
+    private static RolloutRecord Record(int step, string text) => new()
+    {
+        SchemaVersion = RolloutRecord.CurrentSchemaVersion,
+        Step = step,
+        PromptId = $"p{step}",
+        ResponseText = text,
+        ResponseTokens = [1, 2, 3],
+        LogProbs = [-0.1f, -0.2f, -0.3f],
+        LogProbsProcessed = [-0.05f, -0.1f, -0.2f],
+        Reward = 1,
+        DraftCounts = [4],
+        AcceptCounts = [2],
+        DraftPosition = [1, 2, 3],
+        Accepted = [true, true, false],
+        Drafter = "eagle",
+        DrafterVersion = step - 1,
+        DrafterHash = "0123456789ab",
+    };
 
     [Fact]
     public void Records_round_trip_and_a_torn_last_record_is_skipped_and_reported_not_fatal()
@@ -41,6 +57,26 @@ public sealed class RolloutLogTests : IDisposable
         var (records, problem) = RolloutLog.Read(path);
         records.Select(r => r.ResponseText).Should().Equal("a", "b", "c2");
         problem.Should().BeNull();
+    }
+
+    [Fact]
+    public void A_log_written_in_schema_1_still_reads_with_its_draft_flags_derived()
+    {
+        var path = SchemaOneRecord.FileNameFor(_dir);
+        SchemaOneRecord.Write(path, SchemaOneRecord.Samples);
+
+        var (records, problem) = RolloutLog.Read(path);
+
+        problem.Should().BeNull();
+        records.Select(r => r.SchemaVersion).Should().Equal(1, 1);
+        records.Select(r => r.ResponseText).Should().Equal("abcdefg", "abcd");
+        records.Should().OnlyContain(r => r.DrafterVersion == null);
+        records.Should().OnlyContain(r => r.LogProbsProcessed.Length == 0 && r.DrafterHash == null);
+        for (var i = 0; i < records.Count; i++)
+        {
+            records[i].DraftPosition.Should().Equal(SchemaOneRecord.ExpectedFlags[i].Position);
+            records[i].Accepted.Should().Equal(SchemaOneRecord.ExpectedFlags[i].Accepted);
+        }
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
