@@ -122,7 +122,7 @@ internal sealed class GenerationRun(GenerationEngine engine, IReadOnlyList<Gener
             deferring.CatchUp();
         }
 
-        var catchUpSeconds = clock.Elapsed.TotalSeconds;
+        var caughtUpAt = clock.Elapsed.TotalSeconds;   // binding, choosing k and any catch-up: left out of what the controller sees
         var proposal = k > 0 ? _drafter!.Propose(_live.Select(s => (IReadOnlyList<int>)s.Context).ToList(), k, sampler) : null;
         k = proposal?.K ?? 0;
         var pendingAt = rows.Lengths.ToArray();
@@ -185,7 +185,7 @@ internal sealed class GenerationRun(GenerationEngine engine, IReadOnlyList<Gener
         _stats.AddStep(k, counts, step.Accepted.Select((a, b) => Math.Min(a, counts[b])).ToArray(), emitted);
         _stats.AddTimes(draftSeconds, verifySeconds, sampleSeconds, seconds - draftSeconds - verifySeconds - sampleSeconds);
         // The controller judges speculation at its steady cost: catching up after plain steps is paid once per switch.
-        controller?.Observe(live, k, counts.Sum(), step.Accepted.Select((a, b) => Math.Min(a, counts[b])).Sum(), draftSeconds - catchUpSeconds, seconds - catchUpSeconds);
+        controller?.Observe(live, k, counts.Sum(), step.Accepted.Select((a, b) => Math.Min(a, counts[b])).Sum(), draftSeconds - caughtUpAt, seconds - caughtUpAt);
         return (k, emitted.Sum(), seconds);
     }
 
