@@ -79,7 +79,7 @@ public sealed class ChunkDrafter : IHiddenStateDrafter
     {
     }
 
-    public void CatchUp() => Context().Flush();
+    public void CatchUp(int firstRow = 0, int rows = int.MaxValue) => Context().Flush(firstRow, rows);
 
     public void CopyRows(IReadOnlyList<int> from, IReadOnlyList<int> to) => Context().CopyRows(from, to);
 

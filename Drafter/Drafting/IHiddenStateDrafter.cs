@@ -22,11 +22,12 @@ public interface IHiddenStateDrafter : IDrafter
     void ObserveHidden(IReadOnlyDictionary<int, Tensor> hidden, int firstRow, IReadOnlyList<int> committed, IReadOnlyList<IReadOnlyList<int>> nextTokens);
 
     /// <summary>
-    /// Reads whatever observed states the drafter deferred (see <c>Eagle.PairContext</c>); <c>Propose</c> does so itself.
-    /// The decoder calls it first so it can time the catch-up apart: a one-off cost of switching speculation on, not a
-    /// cost per draft token.
+    /// Reads the observed states the drafter deferred (see <c>Eagle.PairContext</c>) for rows firstRow..firstRow+rows−1
+    /// (default: all); <c>Propose</c> reads the rest itself. The decoder calls it right after a prefill, so a prompt is
+    /// read once in its parking row before being copied to its samples, and before drafting after plain steps, so it
+    /// can time that catch-up apart from drafting's steady cost.
     /// </summary>
-    void CatchUp()
+    void CatchUp(int firstRow = 0, int rows = int.MaxValue)
     {
     }
 }

@@ -14,6 +14,9 @@ internal sealed class PairContext(PolicyModel policy, EagleHead head) : IDisposa
     /// <summary>Pooled positions per row (on average) before positions no row refers to are dropped.</summary>
     private const int CompactEvery = 64;
 
+    /// <summary>Most positions per row one catch-up forward reads.</summary>
+    private const int MaxCatchUpWindow = 64;
+
     private readonly List<Tensor> _pool = [];
     private bool[] _valid = [];
 
@@ -67,44 +70,48 @@ internal sealed class PairContext(PolicyModel policy, EagleHead head) : IDisposa
         }
     }
 
-    /// <summary>Runs the head over every row's backlog in one forward: appends the pairs to its cache and updates Last.</summary>
-    public void Flush()
+    /// <summary>
+    /// Runs the head over the backlog of rows firstRow..firstRow+count−1 (default: every row with one), appending the
+    /// pairs to its cache and updating Last. One forward per window of at most <see cref="MaxCatchUpWindow"/> positions
+    /// per row, so catching up after a long plain stretch never needs a forward larger than that.
+    /// </summary>
+    public void Flush(int firstRow = 0, int count = int.MaxValue)
     {
-        var rows = Array.FindLastIndex(_backlog, l => l.Count > 0) + 1;
-        if (rows == 0)
-        {
-            ClearPool();
-            return;
-        }
-
+        count = Math.Min(count, Array.FindLastIndex(_backlog, l => l.Count > 0) + 1 - firstRow);
         using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
-        var committed = _backlog.Take(rows).Select(l => l.Count).ToArray();
-        var time = committed.Max();
-        var (index, next) = (new long[rows * time], new long[rows * time]);
-        for (var b = 0; b < rows; b++)
+        while (count > 0 && _backlog.Skip(firstRow).Take(count).Any(l => l.Count > 0))
         {
-            for (var i = 0; i < committed[b]; i++)
+            using var scope = NewDisposeScope();
+            var committed = _backlog.Skip(firstRow).Take(count).Select(l => Math.Min(l.Count, MaxCatchUpWindow)).ToArray();
+            var time = committed.Max();
+            var (index, next) = (new long[count * time], new long[count * time]);
+            for (var b = 0; b < count; b++)
             {
-                (index[(b * time) + i], next[(b * time) + i]) = _backlog[b][i];
+                for (var i = 0; i < committed[b]; i++)
+                {
+                    (index[(b * time) + i], next[(b * time) + i]) = _backlog[firstRow + b][i];
+                }
+
+                _backlog[firstRow + b].RemoveRange(0, committed[b]);
             }
 
-            _backlog[b].Clear();
+            var pool = _pool.Count == 1 ? _pool[0] : cat(_pool, 0);
+            var features = pool.index_select(0, tensor(index, device: policy.Device)).view(count, time, -1);
+            var outputs = head.Extend(head.ContextInputs(policy, features, tensor(next, [count, time], device: policy.Device)), Cache.Slice(firstRow, count), committed);
+            var last = outputs[arange(count, device: policy.Device), tensor(committed.Select(c => (long)Math.Max(c - 1, 0)).ToArray(), device: policy.Device)];
+            var fresh = tensor(committed.Select(c => c > 0).ToArray(), device: policy.Device).unsqueeze(1);
+            var view = Last.narrow(0, firstRow, count);
+            view.copy_(where(fresh, last, view));
+            for (var b = 0; b < count; b++)
+            {
+                _valid[firstRow + b] |= committed[b] > 0;
+            }
         }
 
-        var pool = _pool.Count == 1 ? _pool[0] : cat(_pool, 0);
-        var features = pool.index_select(0, tensor(index, device: policy.Device)).view(rows, time, -1);
-        var outputs = head.Extend(head.ContextInputs(policy, features, tensor(next, [rows, time], device: policy.Device)), Cache.Slice(0, rows), committed);
-        var last = outputs[arange(rows, device: policy.Device), tensor(committed.Select(c => (long)Math.Max(c - 1, 0)).ToArray(), device: policy.Device)];
-        var fresh = tensor(committed.Select(c => c > 0).ToArray(), device: policy.Device).unsqueeze(1);
-        var view = Last.narrow(0, 0, rows);
-        view.copy_(where(fresh, last, view));
-        for (var b = 0; b < rows; b++)
+        if (_backlog.All(l => l.Count == 0))
         {
-            _valid[b] |= committed[b] > 0;
+            ClearPool();
         }
-
-        ClearPool();
     }
 
     public void CopyRows(IReadOnlyList<int> from, IReadOnlyList<int> to)

@@ -81,7 +81,7 @@ public sealed class GenerationBenchmark(PolicyModel policy, TextTokenizer tokeni
         var verifyRatio = verify / decode;
         var steps = live.Rows.Sum(r => r.Steps);
         return new GenerationBenchmarkRow(name, batch, k, adaptive, rate, speedup, stats.AcceptanceLength, stats.AcceptanceRate,
-            verifyRatio, draftRatio, k == 0 ? 1 : stats.AcceptanceLength / (verifyRatio + draftRatio), draft / total, verifyS / total, sample / total, book / total,
+            verifyRatio, draftRatio, k == 0 ? 1 : adaptive ? double.NaN : stats.AcceptanceLength / (verifyRatio + draftRatio), draft / total, verifyS / total, sample / total, book / total,
             steps == 0 ? 0 : (double)live.Rows.Sum(r => r.Steps * r.Live) / steps,
             [.. stats.ProposedAtPosition.Select((n, i) => n == 0 ? 0 : (double)stats.AcceptedAtPosition[i] / n)]);
     }

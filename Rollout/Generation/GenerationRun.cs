@@ -27,6 +27,7 @@ internal sealed class GenerationRun(GenerationEngine engine, IReadOnlyList<Gener
     private readonly IReadOnlyList<VerifyStepCounts>[] _verifySteps = new IReadOnlyList<VerifyStepCounts>[requests.Sum(r => r.Samples)];
     private readonly SpeculationStats _stats = new();
     private readonly LiveBatchStats _liveBatch = new();
+    private bool _speculatedLastStep;
 
     public GenerationResult Complete()
     {
@@ -100,6 +101,7 @@ internal sealed class GenerationRun(GenerationEngine engine, IReadOnlyList<Gener
         var output = _model.Forward(ids, cache.Slice(first, prefills.Count), lengths, engine.CaptureLayers);
         // Prompt position i is followed by prompt token i+1; the last head position's output is the pending token.
         ShareHidden(output, first, lengths, prompts.Select(p => (IReadOnlyList<int>)p.Skip(1).ToList()).ToList());
+        (_drafter as IHiddenStateDrafter)?.CatchUp(first, prefills.Count);   // read once here, not once per sample it is copied to
         if (_recorder?.Observe(output) is { } forward)
         {
             foreach (var (p, i) in prefills.Select((p, i) => (p, i)))
@@ -117,12 +119,16 @@ internal sealed class GenerationRun(GenerationEngine engine, IReadOnlyList<Gener
         var rows = cache.Slice(0, live);
         sampler.Bind(_live.Select(s => s.Id).ToList());
         var k = controller?.NextK(live) ?? 0;
+        var catchUpStart = clock.Elapsed.TotalSeconds;
         if (k > 0 && _drafter is IHiddenStateDrafter deferring)
         {
             deferring.CatchUp();
         }
 
-        var caughtUpAt = clock.Elapsed.TotalSeconds;   // binding, choosing k and any catch-up: left out of what the controller sees
+        // Catching up on the positions of plain steps is paid once per switch to speculation: the controller judges
+        // speculation at its steady cost, which includes reading the previous speculative step's positions.
+        var switchCost = _speculatedLastStep ? 0 : clock.Elapsed.TotalSeconds - catchUpStart;
+        _speculatedLastStep = k > 0;
         var proposal = k > 0 ? _drafter!.Propose(_live.Select(s => (IReadOnlyList<int>)s.Context).ToList(), k, sampler) : null;
         k = proposal?.K ?? 0;
         var pendingAt = rows.Lengths.ToArray();
@@ -184,8 +190,7 @@ internal sealed class GenerationRun(GenerationEngine engine, IReadOnlyList<Gener
         var seconds = clock.Elapsed.TotalSeconds;
         _stats.AddStep(k, counts, step.Accepted.Select((a, b) => Math.Min(a, counts[b])).ToArray(), emitted);
         _stats.AddTimes(draftSeconds, verifySeconds, sampleSeconds, seconds - draftSeconds - verifySeconds - sampleSeconds);
-        // The controller judges speculation at its steady cost: catching up after plain steps is paid once per switch.
-        controller?.Observe(live, k, counts.Sum(), step.Accepted.Select((a, b) => Math.Min(a, counts[b])).Sum(), draftSeconds - caughtUpAt, seconds - caughtUpAt);
+        controller?.Observe(live, k, counts.Sum(), step.Accepted.Select((a, b) => Math.Min(a, counts[b])).Sum(), draftSeconds - switchCost, seconds - switchCost);
         return (k, emitted.Sum(), seconds);
     }
 

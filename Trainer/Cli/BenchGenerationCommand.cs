@@ -81,7 +81,7 @@ public static class BenchGenerationCommand
         foreach (var r in rows)
         {
             table.AddRow(r.Drafter, $"{r.Batch}", $"{r.DraftTokens}", r.Adaptive ? "on" : "off", $"{r.TokensPerS:F0}", $"{r.SpeedupVsAr:F2}x", $"{r.AcceptanceLength:F2}",
-                $"{r.AcceptanceRate:F2}", $"{r.VerifyCostRatio:F2}", $"{r.DraftCostRatio:F2}", $"{r.BoundSpeedup:F2}x",
+                $"{r.AcceptanceRate:F2}", $"{r.VerifyCostRatio:F2}", $"{r.DraftCostRatio:F2}", double.IsNaN(r.BoundSpeedup) ? "—" : $"{r.BoundSpeedup:F2}x",
                 $"{100 * r.DraftShare:F0}|{100 * r.VerifyShare:F0}|{100 * r.SamplingShare:F0}|{100 * r.BookkeepingShare:F0}",
                 string.Join(" ", r.AcceptanceByPosition.Select(a => $"{a:F2}")));
         }

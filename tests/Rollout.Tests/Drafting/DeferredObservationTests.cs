@@ -11,15 +11,20 @@ namespace RlSpec.Rollout.Tests.Drafting;
 
 /// <summary>
 /// Hidden-state drafters defer reading the policy's states until they draft (so steps without speculation cost them
-/// nothing). Deferring must not change what they draft: a drafter that read every step as it came and one that read
-/// 90 steps at once, with rows moved and one row reset in between, propose the same distributions.
+/// nothing). Deferring must not change what they draft: a drafter that read every observation at once and one that
+/// read nothing for 150 steps propose the same distributions, through what the engine does to rows meanwhile: prompts
+/// prefilled into parking rows and fanned out to several samples' rows, rows moved as the batch compacts, a slot reset
+/// and reused, and the pooled states compacted while rows share them.
 /// </summary>
 public sealed class DeferredObservationTests
 {
     // Long enough a context that the deferred drafter's pooled states get compacted along the way.
     private static readonly PolicyModel Policy = WeightInit.NewPolicy(
         new PolicyConfig(23, HiddenSize: 32, NumLayers: 3, NumHeads: 4, NumKvHeads: 2, IntermediateSize: 48, MaxPositions: 256), 11);
-    private const int Steps = 90;
+
+    private const int Steps = 150;
+    private const int Live = 3;
+    private const int Rows = 2 * Live;   // live slots 0..2, parking rows 3..5
 
     private static EagleHead Head(bool chunk)
     {
@@ -35,62 +40,76 @@ public sealed class DeferredObservationTests
     public void Drafts_after_deferred_reading_equal_drafts_after_reading_every_step(bool chunk)
     {
         var head = Head(chunk);
-        var eager = Drafter(head, chunk);
-        var deferred = Drafter(head, chunk);
-        var prompts = TinyModels.Prompts.Take(3).ToList();
-        var sampling = new SamplingParams(1.0);
-        using var cache = new KvCache(Policy.Config, prompts.Count, 128, Policy.Device);
-        foreach (var d in new[] { eager, deferred })
+        IHiddenStateDrafter eager = chunk ? new ChunkDrafter(Policy, head) : new EagleDrafter(Policy, head);
+        IHiddenStateDrafter deferred = chunk ? new ChunkDrafter(Policy, head) : new EagleDrafter(Policy, head);
+        var both = new[] { eager, deferred };
+        var prompts = TinyModels.Prompts.Take(2).ToList();
+        using var cache = new KvCache(Policy.Config, Rows, 200, Policy.Device);
+        foreach (var d in both)
         {
-            d.Begin(prompts.Count, sampling, 128);
+            d.Begin(Rows, new SamplingParams(1.0), 200);
         }
 
         using var noGrad = no_grad();
+        // Two prompts prefilled into parking rows 3 and 4, then fanned out: row 3 to slots 0 and 1, row 4 to slot 2.
         var width = prompts.Max(p => p.Count);
         var ids = tensor(prompts.SelectMany(p => p.Concat(Enumerable.Repeat(0, width - p.Count))).Select(t => (long)t).ToArray(), [prompts.Count, width]);
-        var output = Policy.Forward(ids, cache, [.. prompts.Select(p => p.Count)], eager.CaptureLayers);
-        var next = prompts.Select(p => (IReadOnlyList<int>)[.. p.Skip(1), 3]).ToList();
-        Observe(output, [.. prompts.Select(p => p.Count)], next, eager, deferred);
+        var output = Policy.Forward(ids, cache.Slice(Live, prompts.Count), [.. prompts.Select(p => p.Count)], eager.CaptureLayers);
+        Observe(output, Live, [.. prompts.Select(p => p.Count)], [.. prompts.Select(p => (IReadOnlyList<int>)[.. p.Skip(1), 3])], eager, deferred);
         var pending = output.Logits[arange(prompts.Count), tensor(prompts.Select(p => (long)p.Count - 1).ToArray())].argmax(-1);
+        pending = pending.index_select(0, tensor(new long[] { 0, 0, 1 }));
+        Move(cache, both, [Live, Live, Live + 1], [0, 1, 2]);
+        foreach (var row in Enumerable.Range(Live, Live))
+        {
+            Reset(cache, both, row);
+        }
+
         for (var step = 0; step < Steps; step++)
         {
-            if (step is 2 or 50)
+            if (step is 2 or 90)
             {
-                // Rows move as the engine compacts its batch, and a slot is reused: what is deferred moves and resets with them.
-                cache.CopyRows([2], [1]);
-                foreach (var d in new[] { eager, deferred })
-                {
-                    d.CopyRows([2], [1]);
-                    d.ResetRow(2);
-                }
-
-                cache.Rollback(2, 0);
+                // The batch compacts (slot 2 moves into slot 1) and slot 2 is reused from scratch.
+                Move(cache, both, [2], [1]);
+                Reset(cache, both, 2);
             }
 
-            output = Policy.Forward(pending.unsqueeze(1), cache, null, eager.CaptureLayers);
+            output = Policy.Forward(pending.unsqueeze(1), cache.Slice(0, Live), null, eager.CaptureLayers);
             var sampled = output.Logits[.., 0].argmax(-1);
-            var tokens = sampled.data<long>().Select(t => (IReadOnlyList<int>)[(int)t]).ToList();
-            Observe(output, [1, 1, 1], tokens, eager, deferred);
-            eager.Propose(Contexts(prompts.Count), 1, new TokenSampler(1)).Tokens.Dispose();   // reads now
+            Observe(output, 0, [1, 1, 1], [.. sampled.data<long>().Select(t => (IReadOnlyList<int>)[(int)t])], eager, deferred);
             pending = sampled;
         }
 
-        var a = eager.Propose(Contexts(prompts.Count), 3, new TokenSampler(5));
-        var b = deferred.Propose(Contexts(prompts.Count), 3, new TokenSampler(5));
+        var contexts = Enumerable.Range(0, Live).Select(_ => (IReadOnlyList<int>)[1]).ToList();
+        var a = eager.Propose(contexts, 3, new TokenSampler(5));
+        var b = deferred.Propose(contexts, 3, new TokenSampler(5));
         b.Probabilities!.allclose(a.Probabilities!, rtol: 1e-4, atol: 1e-6).Should().BeTrue("deferring the head's reading changes nothing it drafts");
         b.Tokens.data<long>().ToArray().Should().Equal(a.Tokens.data<long>().ToArray());
         b.Counts.Should().Equal(a.Counts);
     }
 
-    private static IHiddenStateDrafter Drafter(EagleHead head, bool chunk) => chunk ? new ChunkDrafter(Policy, head) : new EagleDrafter(Policy, head);
-
-    private static List<IReadOnlyList<int>> Contexts(int rows) => [.. Enumerable.Range(0, rows).Select(_ => (IReadOnlyList<int>)[1])];
-
-    private static void Observe(ForwardOutput output, int[] committed, IReadOnlyList<IReadOnlyList<int>> next, params IHiddenStateDrafter[] drafters)
+    /// <summary>Both drafters observe; the eager one reads at once.</summary>
+    private static void Observe(ForwardOutput output, int firstRow, int[] committed, IReadOnlyList<IReadOnlyList<int>> next, IHiddenStateDrafter eager, IHiddenStateDrafter deferred)
     {
+        eager.ObserveHidden(output.Hidden, firstRow, committed, next);
+        eager.CatchUp();
+        deferred.ObserveHidden(output.Hidden, firstRow, committed, next);
+    }
+
+    private static void Move(KvCache cache, IEnumerable<IHiddenStateDrafter> drafters, int[] from, int[] to)
+    {
+        cache.CopyRows(from, to);
         foreach (var d in drafters)
         {
-            d.ObserveHidden(output.Hidden, 0, committed, next);
+            d.CopyRows(from, to);
+        }
+    }
+
+    private static void Reset(KvCache cache, IEnumerable<IHiddenStateDrafter> drafters, int row)
+    {
+        cache.Rollback(row, 0);
+        foreach (var d in drafters)
+        {
+            d.ResetRow(row);
         }
     }
 }

@@ -66,10 +66,10 @@ public sealed class SpeculationCommandTests : IDisposable
         rows.Should().OnlyContain(r => r.GetProperty("tokens_per_s").GetDouble() > 0);
         foreach (var row in rows.Where(r => r.GetProperty("drafter").GetString() == "ngram" && !r.GetProperty("adaptive").GetBoolean()))
         {
-            // Cumulative acceptance: "drafts 1..i+1 all accepted" can only fall with i, and k positions are reported.
+            // One fraction per draft position up to k (n-gram proposals vary in length, so the fractions need not fall with i).
             var byPosition = row.GetProperty("acceptance_by_position").EnumerateArray().Select(a => a.GetDouble()).ToList();
             byPosition.Should().HaveCount(row.GetProperty("draft_tokens").GetInt32());
-            byPosition.Should().BeInDescendingOrder().And.OnlyContain(a => a >= 0 && a <= 1);
+            byPosition.Should().OnlyContain(a => a >= 0 && a <= 1);
         }
     }
 
