@@ -5,7 +5,7 @@ namespace RlSpec.Trainer.Quickstart;
 /// <summary>
 /// Progress of one long phase (warm start, drafter pretraining, evaluation) through a run's log, so no phase is silent
 /// for minutes: on a terminal (<see cref="ILiveLog"/>) an updating line at every report; on a plain log (redirected
-/// output, CI) the first report, then at most one line per <see cref="Interval"/>, and always the last.
+/// output, CI) the first report, then at most one line per <see cref="Interval"/>, and the end (<see cref="Done"/>).
 /// </summary>
 public sealed class PhaseProgress : IProgress<int>
 {
@@ -40,8 +40,9 @@ public sealed class PhaseProgress : IProgress<int>
             return;
         }
 
+        // The last count is printed by Done, with the phase's result.
         var now = _time.GetTimestamp();
-        if (_printed is null || _time.GetElapsedTime(_printed.Value, now) >= Interval)
+        if (done < _total && (_printed is null || _time.GetElapsedTime(_printed.Value, now) >= Interval))
         {
             _log?.Report(line);
             _printed = now;
