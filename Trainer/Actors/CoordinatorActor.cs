@@ -213,7 +213,7 @@ public sealed class CoordinatorActor : ReceiveActor
     {
         var current = _current!;
         var trained = _schedule.TrainingVersion(current.Step);
-        _state = new TrainerState(current.Step + 1, trained + 1, _state.PromptsConsumed + current.Prompts.Prompts.Count);
+        _state = _state with { Step = current.Step + 1, PolicyVersion = trained + 1, PromptsConsumed = _state.PromptsConsumed + current.Prompts.Prompts.Count };
         var now = _clock.Elapsed.TotalSeconds;
         var batch = current.Rollouts.Batch;
         var generatedBy = _schedule.GenerationVersion(current.Step);

@@ -10,7 +10,36 @@ public static class CliApp
 {
     public static int Run(string[] args)
     {
-        var root = new RootCommand("RlSpec: RL post-training of language models with lossless speculative rollouts.")
+        var root = Root();
+        if (Console.IsOutputRedirected)
+        {
+            // Tables in logs and notebooks should not wrap at the 80-column default.
+            Spectre.Console.AnsiConsole.Profile.Width = 200;
+        }
+
+        try
+        {
+            // No command at all: the overview of commands is the useful answer.
+            var parse = root.Parse(args.Length == 0 ? ["--help"] : args);
+            if (FlagCheck.Problem(parse) is { } problem)
+            {
+                Console.Error.WriteLine($"error: {problem}");
+                return 2;
+            }
+
+            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (e is TorchUnavailableException or CheckpointFormatException or ConfigException or InvalidDataException or FileNotFoundException or ArgumentException
+            or Cluster.ClusterException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+    }
+
+    /// <summary>Every command, for parsing and for tests that check the flags the README promises.</summary>
+    public static RootCommand Root() =>
+        new RootCommand("RlSpec: RL post-training of language models with lossless speculative rollouts.")
         {
             QuickstartCommand.Create(),
             SftCommand.Create(),
@@ -27,21 +56,4 @@ public static class CliApp
             VerifyLosslessCommand.Create(),
             InspectCommand.Create(),
         };
-        if (Console.IsOutputRedirected)
-        {
-            // Tables in logs and notebooks should not wrap at the 80-column default.
-            Spectre.Console.AnsiConsole.Profile.Width = 200;
-        }
-
-        try
-        {
-            return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
-        }
-        catch (Exception e) when (e is TorchUnavailableException or CheckpointFormatException or ConfigException or InvalidDataException or FileNotFoundException or ArgumentException
-            or Cluster.ClusterException)
-        {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return 2;
-        }
-    }
 }

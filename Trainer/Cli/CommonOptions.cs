@@ -19,9 +19,22 @@ public static class CommonOptions
 
     public static Option<int> Threads() => new("--threads")
     {
-        Description = "CPU threads for libtorch (0 = libtorch's default)",
+        Description = "CPU threads for libtorch (0 = auto: physical cores less one, at least 1)",
         DefaultValueFactory = _ => 0,
     };
+
+    /// <summary>--device for commands that run a config: unset keeps the config's <c>model.device</c>.</summary>
+    public static Option<string?> DeviceOverride() => new("--device") { Description = "cpu, cuda, cuda:N or auto (overrides model.device)" };
+
+    /// <summary>--threads for commands that run a config: unset keeps the config's <c>model.threads</c>.</summary>
+    public static Option<int?> ThreadsOverride() => new("--threads") { Description = "CPU threads for libtorch, 0 = auto (overrides model.threads)" };
+
+    /// <summary>The config overrides the two flags stand for.</summary>
+    public static string[] Overrides(System.CommandLine.ParseResult parse, Option<string?> device, Option<int?> threads) =>
+    [
+        .. parse.GetValue(device) is { } d ? [$"model.device={d}"] : Array.Empty<string>(),
+        .. parse.GetValue(threads) is { } t ? [$"model.threads={t}"] : Array.Empty<string>(),
+    ];
 
     public static Option<string> DType() => new("--dtype")
     {

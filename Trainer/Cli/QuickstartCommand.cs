@@ -22,13 +22,15 @@ public static class QuickstartCommand
     {
         var config = new Argument<string?>("config") { Description = "Optional YAML config to start from", Arity = ArgumentArity.ZeroOrOne };
         var sets = new Option<string[]>("--set") { Description = "Override a config key (repeatable), e.g. --set trainer.steps=10" };
+        var device = CommonOptions.DeviceOverride();
+        var threads = CommonOptions.ThreadsOverride();
         var command = new Command("quickstart", "Warm start + EAGLE drafter + a short GRPO run with speculative rollouts, on built-in defaults; prints a summary.")
         {
-            config, sets,
+            config, sets, device, threads,
         };
         command.SetAction(parse =>
         {
-            var run = ConfigLoader.Load(parse.GetValue(config), [.. Defaults, .. parse.GetValue(sets) ?? []]);
+            var run = ConfigLoader.Load(parse.GetValue(config), [.. Defaults, .. parse.GetValue(sets) ?? [], .. CommonOptions.Overrides(parse, device, threads)]);
             TrainCommand.Fresh(run, report: (setup, log) =>
             {
                 if (setup.Drafter is null)

@@ -6,14 +6,21 @@ namespace RlSpec.Trainer.Cli;
 /// <summary>Applies the --device and --threads flags every command shares.</summary>
 public static class RuntimeSetup
 {
-    public static torch.Device Apply(string device, int threads)
+    /// <param name="threads">Intra-op threads; <see cref="TorchThreads.Auto"/> (0) = chosen for this machine.</param>
+    /// <param name="computingThreads">Threads that run libtorch at once in this process (they share the cores).</param>
+    public static torch.Device Apply(string device, int threads, int computingThreads = 1) => Apply(device, threads, computingThreads, out _);
+
+    /// <param name="used">The thread count set, for the run header.</param>
+    public static torch.Device Apply(string device, int threads, int computingThreads, out int used)
     {
         var resolved = TorchRuntime.ResolveDevice(device);
-        if (threads > 0)
-        {
-            torch.set_num_threads(threads);
-        }
-
+        used = TorchThreads.Resolve(threads, computingThreads);
+        torch.set_num_threads(used);
         return resolved;
     }
+
+    /// <summary>How a run header states the thread count.</summary>
+    public static string Describe(int requested, int used, int computingThreads) => requested > TorchThreads.Auto
+        ? $"{used} torch thread(s) (model.threads)"
+        : $"{used} torch thread(s) (auto: {TorchThreads.PhysicalCores()} physical core(s), one left free, shared by {computingThreads} computing thread(s); set model.threads or --threads to change)";
 }

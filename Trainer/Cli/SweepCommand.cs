@@ -23,14 +23,16 @@ public static class SweepCommand
         var grid = new Option<string[]>("--grid") { Description = "A swept key and its values, e.g. --grid speculation.drafter=eagle,ngram (repeatable)", Required = true };
         var sets = new Option<string[]>("--set") { Description = "Override a config key in every run (repeatable)" };
         var output = new Option<string>("--out") { Description = "Sweep directory (new or empty)", Required = true };
-        var command = new Command("sweep", "Run a grid of configs and tabulate their results.") { config, grid, sets, output };
+        var device = CommonOptions.DeviceOverride();
+        var threads = CommonOptions.ThreadsOverride();
+        var command = new Command("sweep", "Run a grid of configs and tabulate their results.") { config, grid, sets, output, device, threads };
         command.SetAction(parse =>
         {
             var outDir = parse.GetValue(output)!;
             RunDirectory.EnsureFreshCheckpointTarget(outDir);
             var axes = Axes(parse.GetValue(grid)!);
             var points = Expand(axes);
-            var shared = parse.GetValue(sets) ?? [];
+            string[] shared = [.. parse.GetValue(sets) ?? [], .. CommonOptions.Overrides(parse, device, threads)];
             // Validate every point before running any, so a typo fails in seconds, not hours.
             var configs = points.Select((point, i) =>
             {

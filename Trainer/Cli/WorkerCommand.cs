@@ -44,7 +44,8 @@ public static class WorkerCommand
             }
 
             var (model, expected) = Expectations(parse.GetValue(config), parse.GetValue(sets) ?? []);
-            var resolved = RuntimeSetup.Apply(parse.GetValue(device)!, parse.GetValue(threads));
+            // Each worker computes on a thread of its own, so auto threads are shared among them.
+            var resolved = RuntimeSetup.Apply(parse.GetValue(device)!, parse.GetValue(threads), count);
             var log = ConsoleLog.For("worker");
             RolloutNodeHost.Run(trainer, parse.GetValue(hostname)!, parse.GetValue(port), (outcome, compute) =>
                 new RolloutNodeSettings(count, resolved, model, expected, compute, outcome, log), log);

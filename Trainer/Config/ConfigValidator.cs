@@ -73,6 +73,7 @@ public static class ConfigValidator
         Range("pipeline.max_staleness", c.Pipeline.MaxStaleness, 1, 16);
         Range("pipeline.rollout_workers", c.Pipeline.RolloutWorkers, 1, 64);
         Range("logging.checkpoint_every", c.Logging.CheckpointEvery, 1, 10_000_000);
+        Require(c.Logging.KeepCheckpoints >= 0, "logging.keep_checkpoints", $"must be 0 (keep all) or a positive count of newest checkpoints to keep, got {c.Logging.KeepCheckpoints}");
         Require(!string.IsNullOrWhiteSpace(c.Cluster.Hostname), "cluster.hostname", "must be a host name or IP address");
         Range("cluster.port", c.Cluster.Port, 1, 65_535);
         c.Cluster.SeedNodes.ForEach(s => Require(HostPort.TryParse(s, out _), "cluster.seed_nodes", $"must list HOST:PORT entries, got '{s}'"));

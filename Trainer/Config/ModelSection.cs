@@ -30,6 +30,7 @@ public sealed record ModelSection
     /// another dtype are converted while loading).</summary>
     public string Dtype { get; init; } = RlSpec.Policy.Model.ModelDType.Default;
 
-    /// <summary>CPU threads for libtorch (0 = its default).</summary>
-    public int Threads { get; init; }
+    /// <summary>CPU threads for libtorch; 0 = auto (<see cref="RlSpec.Policy.Runtime.TorchThreads"/>: physical cores less one,
+    /// shared among the threads that compute at once, at least 1).</summary>
+    public int Threads { get; init; } = RlSpec.Policy.Runtime.TorchThreads.Auto;
 }

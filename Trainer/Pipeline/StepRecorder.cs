@@ -3,6 +3,7 @@ using RlSpec.Policy.Model;
 using RlSpec.Policy.Tokenization;
 using RlSpec.Trainer.Config;
 using RlSpec.Trainer.Grpo;
+using RlSpec.Trainer.Rewards;
 using RlSpec.Trainer.Runs;
 using RlSpec.Trainer.Training;
 
@@ -22,6 +23,8 @@ public sealed class StepRecorder(RunConfig config, string runDirectory, PolicyMo
     EagleTrainer? aligner, WeightStore weights, string drafterName, IProgress<string>? log, Func<long, DrafterStamp?>? drafterStamp = null,
     DrafterHealth? health = null, Func<long>? drafterVersion = null)
 {
+    private readonly RewardSpread _spread = new(config.Task);
+
     /// <param name="pendingFrom">Oldest weights version later steps generate with; held versions from it on go into a checkpoint.</param>
     public StepMetrics Record(int step, long trainedVersion, RolloutBatch batch, RecomputedLogProbs logProbs, UpdateMetrics update, double drafterKl,
         StageSeconds seconds, TrainerState state, long pendingFrom, StepTransport transport)
@@ -49,15 +52,23 @@ public sealed class StepRecorder(RunConfig config, string runDirectory, PolicyMo
             RolloutLog.Append(Path.Combine(runDirectory, RolloutLog.FileName), Records(row.Step, batch, stamp));
         }
 
+        if (_spread.Check(row.Step, batch.Rollouts.Select(r => r.Reward).ToList()) is { } warning)
+        {
+            log?.Report(warning);
+        }
+
         if (state.Step % config.Logging.CheckpointEvery == 0 || state.Step == config.Trainer.Steps)
         {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            log?.Report($"writing the checkpoint of step {state.Step}");
             RunCheckpoint.Save(runDirectory, state, policy, tokenizer, aligner?.Head, drafterVersion?.Invoke(), dir =>
             {
                 learner.SaveOptimizer(Path.Combine(dir, RunCheckpoint.PolicyOptimizerFile));
                 aligner?.SaveOptimizer(Path.Combine(dir, RunCheckpoint.DrafterOptimizerFile));
                 weights.Save(pendingFrom, dir);
             });
-            log?.Report($"checkpoint at step {state.Step}");
+            var pruned = RunCheckpoint.Prune(runDirectory, config.Logging.KeepCheckpoints);
+            log?.Report($"checkpoint at step {state.Step} written in {clock.Elapsed.TotalSeconds:F1} s" + (pruned.Count > 0 ? $" (deleted {string.Join(", ", pruned.Select(Path.GetFileName))}; logging.keep_checkpoints {config.Logging.KeepCheckpoints})" : ""));
         }
 
         return row;

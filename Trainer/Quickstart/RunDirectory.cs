@@ -8,11 +8,12 @@ public static class RunDirectory
         Path.Combine("runs", $"{kind}-{DateTime.Now:yyyyMMdd-HHmmss}");
 
     /// <summary>Refuses a target that already holds files, so an earlier run's outputs are never replaced.</summary>
-    public static void EnsureFreshCheckpointTarget(string directory)
+    /// <param name="retry">What to do instead, naming the command's own flag (default: choose a new --out).</param>
+    public static void EnsureFreshCheckpointTarget(string directory, string retry = "choose a new --out")
     {
         if (Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory).Any())
         {
-            throw new ArgumentException($"output directory '{directory}' already has files; choose a new --out (existing runs are never overwritten).");
+            throw new ArgumentException($"output directory '{directory}' already has files; {retry} (existing runs are never overwritten).");
         }
     }
 }

@@ -25,19 +25,26 @@ public sealed class WarmStart(WarmStartOptions options, Device device)
         log?.Report($"policy: {parameters:N0} parameters ({config.NumLayers} layers, hidden {config.HiddenSize}, {config.NumHeads} heads / {config.NumKvHeads} kv) on {device}");
 
         var evaluator = new TaskEvaluator(model, tokenizer);
-        var before = evaluator.Evaluate(task, options.EvalCount);
-        log?.Report($"accuracy before warm start: {before.Accuracy:P1} on {before.Count} held-out problems");
+        var before = Evaluate(evaluator, task, "before warm start", log);
 
         var train = Stopwatch.StartNew();
-        var sftProgress = new SynchronousProgress<SftProgress>(p =>
-            log?.Report($"sft step {p.Step}/{p.TotalSteps}  loss {p.Loss:F4}  lr {p.LearningRate:E2}  {p.Elapsed.TotalSeconds:F0}s"));
-        var loss = new SftTrainer(model, tokenizer, options.Sft).Train(task, sftProgress);
+        var sft = new PhaseProgress(log, "warm start (SFT)", options.Sft.Steps, "steps");
+        var loss = new SftTrainer(model, tokenizer, options.Sft).Train(task, new SynchronousProgress<SftProgress>(p =>
+            sft.Report(p.Step, $"loss {p.Loss:F4}  lr {p.LearningRate:E2}")));
         train.Stop();
+        sft.Done($"loss {loss:F4}");
 
-        var after = evaluator.Evaluate(task, options.EvalCount);
-        log?.Report($"accuracy after warm start: {after.Accuracy:P1} on {after.Count} held-out problems");
+        var after = Evaluate(evaluator, task, "after warm start", log);
         PolicyCheckpoint.Save(options.OutputDirectory, model, tokenizer);
         log?.Report($"saved checkpoint to {options.OutputDirectory}");
         return new WarmStartReport(before, after, loss, parameters, train.Elapsed, total.Elapsed, options.OutputDirectory);
+    }
+
+    private EvaluationResult Evaluate(TaskEvaluator evaluator, IVerifiableTask task, string when, IProgress<string>? log)
+    {
+        var progress = new PhaseProgress(log, $"greedy accuracy {when}", options.EvalCount, "problems");
+        var result = evaluator.Evaluate(task, options.EvalCount, progress: progress);
+        progress.Done($"{result.Accuracy:P1}");
+        return result;
     }
 }

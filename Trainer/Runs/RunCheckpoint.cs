@@ -48,14 +48,27 @@ public static class RunCheckpoint
         return final;
     }
 
+    /// <summary>Deletes all but the newest <paramref name="keep"/> complete checkpoints (0 = keep all); returns the deleted ones.
+    /// Only complete checkpoints count, so the one a resume would use is never deleted.</summary>
+    public static IReadOnlyList<string> Prune(string runDirectory, int keep)
+    {
+        var complete = Complete(runDirectory);
+        var deleted = keep <= 0 ? [] : complete.Take(Math.Max(0, complete.Count - keep)).ToList();
+        deleted.ForEach(d => Directory.Delete(d, recursive: true));
+        return deleted;
+    }
+
     /// <summary>The newest complete checkpoint of a run, or null when it has none.</summary>
-    public static string? Latest(string runDirectory)
+    public static string? Latest(string runDirectory) => Complete(runDirectory).LastOrDefault();
+
+    /// <summary>A run's complete checkpoints, oldest first.</summary>
+    private static List<string> Complete(string runDirectory)
     {
         var root = Path.Combine(runDirectory, SubDirectory);
         return Directory.Exists(root)
             ? Directory.GetDirectories(root, "step-*").Where(d => !d.EndsWith(".tmp", StringComparison.Ordinal) && File.Exists(Path.Combine(d, StateFile)))
-                .OrderBy(d => d, StringComparer.Ordinal).LastOrDefault()
-            : null;
+                .OrderBy(d => d, StringComparer.Ordinal).ToList()
+            : [];
     }
 
     public static TrainerState ReadState(string checkpoint)

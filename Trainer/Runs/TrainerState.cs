@@ -4,4 +4,6 @@ namespace RlSpec.Trainer.Runs;
 /// <param name="Step">Steps completed.</param>
 /// <param name="PolicyVersion">Weights version (one per update).</param>
 /// <param name="PromptsConsumed">Data cursor: prompts drawn from the task stream so far.</param>
-public sealed record TrainerState(int Step, long PolicyVersion, long PromptsConsumed);
+/// <param name="AccuracyBefore">Greedy accuracy measured before the first step (null = not evaluated): a fact of the run's
+/// summary that only the start can measure, kept here so a resumed run still reports it.</param>
+public sealed record TrainerState(int Step, long PolicyVersion, long PromptsConsumed, double? AccuracyBefore = null);

@@ -58,14 +58,31 @@ public sealed class TrainingSetup : IDisposable
     public string PolicyDirectory { get; private init; } = "";
 
     /// <param name="resumeFrom">Checkpoint directory to continue from (null = a fresh run in <paramref name="runDirectory"/>).</param>
-    public static TrainingSetup Create(RunConfig config, string runDirectory, string? resumeFrom, torch.Device device, IProgress<string>? log)
+    /// <param name="beforeWriting">Called once, before anything is written into the run directory and after every input that
+    /// can be wrong (task data, prompt template, a given checkpoint and its drafter head) has been read: a fresh run creates
+    /// its directory there, so a run that cannot start leaves none behind.</param>
+    public static TrainingSetup Create(RunConfig config, string runDirectory, string? resumeFrom, torch.Device device, IProgress<string>? log,
+        Action? beforeWriting = null)
     {
         var task = TaskFactory.Create(config.Task);
-        var policyDir = resumeFrom ?? config.Model.Checkpoint ?? WarmStartInto(config, Path.Combine(runDirectory, "warm-start"), device, log);
+        var template = config.Task.PromptTemplate is { } text ? PromptTemplate.Resolve(text, "task.prompt_template") : null;
         var dtype = ModelDType.Parse(config.Model.Dtype, "model.dtype");
+        var given = resumeFrom ?? config.Model.Checkpoint;
+        if (given is null)
+        {
+            if (config.Task.Kind == "jsonl")
+            {
+                throw new ArgumentException("model.checkpoint is required for task.kind jsonl (the built-in warm start only knows the built-in tasks, arithmetic and chain).");
+            }
+
+            beforeWriting?.Invoke();
+            beforeWriting = null;
+        }
+
+        var policyDir = given ?? WarmStartInto(config, Path.Combine(runDirectory, "warm-start"), device, log);
         var (policy, loadedTokenizer) = PolicyCheckpoint.Load(policyDir, device, dtype);
         // The template travels with the tokenizer, so rollouts, evaluation and timing all format prompts the same way.
-        var tokenizer = loadedTokenizer.WithPromptTemplate(config.Task.PromptTemplate is { } template ? PromptTemplate.Resolve(template, "task.prompt_template") : null);
+        var tokenizer = loadedTokenizer.WithPromptTemplate(template);
         foreach (var c in task.Examples(config.Seed).Take(64).SelectMany(e => e.Prompt))
         {
             if (tokenizer.Encode(c.ToString()).Count == 0)
@@ -75,8 +92,10 @@ public sealed class TrainingSetup : IDisposable
         }
 
         var state = resumeFrom is null ? new TrainerState(0, 0, 0) : RunCheckpoint.ReadState(resumeFrom);
+        // A head pretrained on the run's own warm start is saved beside it, so later runs from that checkpoint reuse it.
+        var ownWarmStart = config.Model.Checkpoint is null && resumeFrom is null;
         var (aligner, headVersion) = config.Speculation.Enabled && config.Speculation.Drafter is "eagle" or "chunk"
-            ? HeadFor(config, policy, tokenizer, task, policyDir, log)
+            ? HeadFor(config, policy, tokenizer, task, policyDir, ownWarmStart, log)
             : (null, 0L);
         var drafter = DrafterFor(config, policy, aligner?.Head, tokenizer, policyDir);
 
@@ -94,6 +113,7 @@ public sealed class TrainingSetup : IDisposable
             }
         }
 
+        beforeWriting?.Invoke();
         // A fresh run counts versions from its starting policy, which a head saved beside it (or pretrained now) drafts
         // for; a resumed run's head says what it was last aligned to.
         var setup = new TrainingSetup(config, runDirectory, policy, tokenizer, task, drafter, aligner, learner, state)
@@ -187,21 +207,24 @@ public sealed class TrainingSetup : IDisposable
 
         var shape = new PolicyShape(config.Model.Preset, config.Model.Layers, config.Model.Hidden, config.Model.Heads, config.Model.KvHeads, config.Model.Intermediate);
         log?.Report($"no model.checkpoint: warm-starting the built-in {config.Model.Preset} policy ({config.Model.WarmStartSteps} SFT steps) into {directory}");
+        // Reports every ~1 % of the steps feed the progress line; the loss shown is the mean over those steps.
         var sft = new SftOptions(Steps: config.Model.WarmStartSteps, WarmupSteps: Math.Min(40, config.Model.WarmStartSteps / 4), Seed: config.Seed + 1233,
-            LogEvery: Math.Max(1, config.Model.WarmStartSteps / 8));
+            LogEvery: Math.Max(1, config.Model.WarmStartSteps / 100));
         new WarmStart(new WarmStartOptions(TaskFactory.Create(config.Task), sft, shape, config.Task.EvalPrompts, directory), device).Run(log);
         return directory;
     }
 
-    /// <summary>The run's EAGLE or chunk head with its trainer: saved beside the policy, or pretrained now on its samples.</summary>
-    private static (EagleTrainer Trainer, long Version) HeadFor(RunConfig config, PolicyModel policy, TextTokenizer tokenizer, IVerifiableTask task, string policyDir, IProgress<string>? log)
+    /// <summary>The run's EAGLE or chunk head with its trainer and the policy version it was aligned to: saved beside the
+    /// policy, or pretrained now on its samples (and then saved beside the policy when <paramref name="save"/>: the run's
+    /// own warm start).</summary>
+    private static (EagleTrainer Trainer, long Version) HeadFor(RunConfig config, PolicyModel policy, TextTokenizer tokenizer, IVerifiableTask task, string policyDir, bool save, IProgress<string>? log)
     {
         var chunk = config.Speculation.Drafter == "chunk";
         var kind = chunk ? "chunk" : "EAGLE";
         if (EagleCheckpoint.Exists(policyDir, chunk))
         {
             var (head, version) = EagleCheckpoint.Load(policyDir, policy, chunk);
-            log?.Report($"{kind} head loaded from {EagleCheckpoint.PathFor(policyDir, chunk)} (aligned to policy version {version})");
+            log?.Report($"reusing the {kind} head saved beside the policy in {EagleCheckpoint.PathFor(policyDir, chunk)} (aligned to policy version {version}); no pretraining");
             return (new EagleTrainer(policy, head, config.Drafter.LearningRate), version);
         }
 
@@ -210,13 +233,20 @@ public sealed class TrainingSetup : IDisposable
         var trainer = new EagleTrainer(policy, fresh, config.Drafter.LearningRate);
         if (config.Drafter.PretrainSteps > 0)
         {
-            log?.Report($"pretraining a {kind} head for {config.Drafter.PretrainSteps} steps on the policy's samples");
+            var steps = config.Drafter.PretrainSteps;
+            log?.Report($"no {kind} head beside {policyDir}: pretraining one for {steps} steps on the policy's samples");
             var source = new PolicySampleSource(policy, tokenizer, task,
                 new GenerationOptions(config.Rollout.MaxNewTokens, new SamplingParams(config.Rollout.Temperature)), 32, config.Seed + 5);
+            var progress = new PhaseProgress(log, $"{kind} pretraining", steps, "steps");
             var kl = trainer.Pretrain(_ => source.Next(), tokenizer.Special.Pad, new SupervisionOptions(fresh.Config.FeatureLayers, config.Drafter.TeacherTopK),
-                new DistillationOptions(Steps: config.Drafter.PretrainSteps, LearningRate: 3e-3, WarmupSteps: Math.Min(20, config.Drafter.PretrainSteps / 5),
-                    LogEvery: Math.Max(1, config.Drafter.PretrainSteps / 4)), config.Speculation.DraftTokens);
-            log?.Report($"{kind} head pretrained: mean KL per draft step {kl.Average():F3}");
+                new DistillationOptions(Steps: steps, LearningRate: 3e-3, WarmupSteps: Math.Min(20, steps / 5), LogEvery: Math.Max(1, steps / 50)), config.Speculation.DraftTokens,
+                new SynchronousProgress<(int Step, double[] Kl)>(p => progress.Report(p.Step, $"KL per draft step {p.Kl.Average():F3}")));
+            progress.Done($"mean KL per draft step {kl.Average():F3}");
+            if (save)
+            {
+                EagleCheckpoint.Save(policyDir, fresh, policy.Config, policyVersion: 0);
+                log?.Report($"saved the {kind} head to {EagleCheckpoint.PathFor(policyDir, chunk)}: runs with model.checkpoint={policyDir} reuse it");
+            }
         }
 
         return (trainer, 0);

@@ -46,6 +46,7 @@ public sealed class DefaultsTests
             { "model.warm_start_steps", config.Model.WarmStartSteps, new SftOptions().Steps },
             { "model.preset", config.Model.Preset, new PolicyShape().Preset },
             { "model.dtype", config.Model.Dtype, ModelDType.Default },
+            { "model.threads", config.Model.Threads, RlSpec.Policy.Runtime.TorchThreads.Auto },
         };
     }
 

@@ -29,7 +29,7 @@ public sealed class WarmStartTests : IDisposable
         report.Before.Accuracy.Should().Be(0);
         report.After.Accuracy.Should().BeGreaterThan(report.Before.Accuracy);
         report.FinalLoss.Should().BeLessThan(1.0);
-        lines.Should().Contain(l => l.StartsWith("sft step 150/150", StringComparison.Ordinal));
+        lines.Should().ContainSingle(l => l.StartsWith("warm start (SFT): 150/150 steps", StringComparison.Ordinal));
         var (model, _) = PolicyCheckpoint.Load(report.CheckpointDirectory, CPU);
         model.parameters().Sum(p => p.numel()).Should().Be(report.ParameterCount);
     }
