@@ -1,0 +1,24 @@
+# Sourced by the paper-figure scripts after ../common.sh: one torch thread everywhere (timings on a shared 2-core
+# machine are otherwise noise), and one warm-started policy shared by all five scripts.
+threads=1
+py=${RLSPEC_PYTHON:-/usr/bin/python3}
+
+# The shared policy: 800 SFT steps, an EAGLE head (150 steps) and a 2-layer draft model (300 steps) beside it. Built
+# once into $RLSPEC_PAPER_CACHE (default /tmp/rlspec-paper-figures) and reused by later scripts; about 4 minutes the
+# first time on one thread. Prints the policy's directory.
+paper_policy() {
+  local cache=${RLSPEC_PAPER_CACHE:-/tmp/rlspec-paper-figures}
+  local policy=$cache/policy
+  if [ ! -f "$cache/ready" ]; then
+    rm -rf "$cache" && mkdir -p "$cache"
+    rlspec sft --out "$policy" --threads $threads > "$out/sft.log" 2>&1
+    rlspec train-eagle --policy "$policy" --steps 150 --threads $threads > "$out/train-eagle.log" 2>&1
+    rlspec train-drafter --policy "$policy" --layers 2 --steps 300 --threads $threads > "$out/train-drafter.log" 2>&1
+    touch "$cache/ready"
+  fi
+  echo "$policy"
+}
+
+# GRPO settings every training script shares: 10 steps of 16 prompts x 8 samples, no greedy evaluation (it measures
+# nothing these figures show), rollout log on (acceptance by position comes from it).
+train_common=(--set model.threads=$threads --set trainer.steps=10 --set task.eval_prompts=0 --set logging.checkpoint_every=100)
