@@ -91,7 +91,7 @@ public static class ReportMarkdown
             ? "Drafter alarms: these runs' metrics have no `drafter_alarm` column (written by newer versions), so none are marked."
             : withColumn.All(r => r.AlarmSteps!.Count == 0)
                 ? "Drafter alarms: none."
-                : "Drafter alarms (marked ✕ on the figure): " + string.Join("; ", withColumn.Where(r => r.AlarmSteps!.Count > 0).Select(r => $"{r.Run.Name} at steps {Alarms(r.AlarmSteps)}")) + ".");
+                : "Drafter alarms (red x on the figure): " + string.Join("; ", withColumn.Where(r => r.AlarmSteps!.Count > 0).Select(r => $"{r.Run.Name} at steps {Alarms(r.AlarmSteps)}")) + ".");
         md.AppendLine();
         md.AppendLine("Acceptance by draft position: position i is *reached* when drafts 1..i−1 were accepted; "
             + "P(accept | reached) is the drafter's hit rate at that depth, P(accept) the share of all position-i drafts accepted.");

@@ -93,7 +93,7 @@ public static class ReportPlots
             }
         }
 
-        Finish(plot, "Acceptance length per step (tokens per verify step; ✕ = drafter alarm)", "step", "acceptance length");
+        Finish(plot, "Acceptance length per step (tokens per verify step; red x = drafter alarm)", "step", "acceptance length");
         return plot;
     }
 
