@@ -18,7 +18,7 @@ rlspec train-eagle --policy "$weak" --steps 10 --threads $threads > "$dest/train
 for start in weak strong; do
   if [ $start = weak ]; then ckpt=$weak; else ckpt=$policy; fi
   rlspec sweep configs/grpo-arithmetic.yaml --out "$work/$start" --set model.checkpoint="$ckpt" "${train_common[@]}" \
-    --set trainer.steps=14 --set trainer.learning_rate=0.0001 --set speculation.draft_tokens=3 --grid drafter.align=true,false \
+    --set trainer.steps=10 --set trainer.learning_rate=0.0001 --set speculation.draft_tokens=3 --grid drafter.align=true,false \
     2>&1 | tee "$dest/sweep-$start.log"
   for run in "$work/$start"/*/; do [ -f "$run/metrics.csv" ] && cp "$run/metrics.csv" "$dest/runs/$start-$(basename "$run").metrics.csv"; done
 done

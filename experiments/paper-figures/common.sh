@@ -24,6 +24,6 @@ paper_policy() {
   echo "$policy"
 }
 
-# GRPO settings every training script shares: 10 steps of 16 prompts x 8 samples, no greedy evaluation (it measures
+# GRPO settings every training script shares: 6 steps of 8 prompts x 4 samples (small: the 2-core machine is shared), no greedy evaluation (it measures
 # nothing these figures show), rollout log on (acceptance by position comes from it).
-train_common=(--set model.threads=$threads --set trainer.steps=10 --set task.eval_prompts=0 --set logging.checkpoint_every=100)
+train_common=(--set model.threads=$threads --set trainer.steps=6 --set rollout.prompts_per_step=8 --set rollout.group_size=4 --set task.eval_prompts=0 --set logging.checkpoint_every=100)

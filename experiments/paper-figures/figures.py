@@ -78,8 +78,8 @@ def stages(dest):
 Generation speedup from speculation: ours {gen_speedup:.2f}x (paper 1.54x Think, 1.77x Zero); step speedup ours
 {step_speedup:.2f}x (paper 1.35x / 1.41x). Acceptance length ours {tau:.2f} at k=3 (paper EAGLE-3 2.77–3.32). Generation
 is {r_gen:.0%} of our plain step (paper 72 % Think, 66 % Zero), so even free drafting and verification would cap the step
-speedup at S ≤ 1/(R_gen/τ + 1 − R_gen) = {ceiling:.2f}x. Our seconds are per step of 16 prompts × 8 samples on one CPU
-thread (steps 2–10, two seeds averaged); the paper's are per step on 32 GB200s.
+speedup at S ≤ 1/(R_gen/τ + 1 − R_gen) = {ceiling:.2f}x. Our seconds are per step of 8 prompts × 4 samples on one CPU
+thread (steps 2–6, two seeds averaged); the paper's are per step on 32 GB200s.
 """
     write(dest, "stages", table, note)
 
@@ -165,7 +165,7 @@ def sync_async(dest):
             (m,) = runs(dest, f"*mode={mode}_enabled={spec}*")
             rows.append({"pipeline": mode, "rollouts": "speculative" if spec == "true" else "plain",
                          "step s": m.step_seconds.mean(), "generation s": m.generation_seconds.mean(),
-                         "train s": m.train_seconds.mean(), "reward (steps 2–10)": m.reward_mean.mean()})
+                         "train s": m.train_seconds.mean(), "reward (steps 2–6)": m.reward_mean.mean()})
     table = pd.DataFrame(rows)
     speedup = {r: table[(table.pipeline == "sync") & (table.rollouts == r)]["step s"].item()
                / table[(table.pipeline == "async") & (table.rollouts == r)]["step s"].item() for r in ("speculative", "plain")}
@@ -178,7 +178,7 @@ Paper: async with lag 1 gave 1.24x over sync (speculative rollouts; the step spe
     fig, ax = plt.subplots(figsize=(6, 4))
     pivot = table.pivot(index="rollouts", columns="pipeline", values="step s")[["sync", "async"]]
     pivot.plot.bar(ax=ax, rot=0)
-    ax.set(title="Seconds per GRPO step (steps 2–10)", ylabel="s", xlabel="")
+    ax.set(title="Seconds per GRPO step (steps 2–6)", ylabel="s", xlabel="")
     ax.grid(alpha=0.3, axis="y")
     fig.tight_layout()
     fig.savefig(os.path.join(dest, "sync-async.png"), dpi=110)
