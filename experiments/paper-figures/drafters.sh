@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Paper figure 3, acceptance does not rank drafters by speed: n-gram (prompt lookup, free to draft) against two model
 # drafters (the EAGLE head and a distilled 2-layer draft model) at k = 3, batch 1 and 16, fixed k.
-# Writes results/drafters/ (drafters.md/.csv/.png, bench JSON). About 2 minutes on 1 thread.
+# Writes results/drafters/ (drafters.md/.csv/.png, bench JSON). 7 minutes on the loaded 2-core machine (see README).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../common.sh"

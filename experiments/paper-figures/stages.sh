@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Paper figure 1, the stage-time table with and without speculation: GRPO with EAGLE (k=3, as in the paper) and
 # plain rollouts, two seeds each, on the shared warm-started policy. Writes results/stages/ (stages.md/.csv: seconds
-# per stage beside the paper's, the step ceiling; the rlspec report with stage-shares.png). About 4 minutes on 1 thread.
+# per stage beside the paper's, the step ceiling; the rlspec report with stage-shares.png). 7 minutes on the loaded 2-core machine (see README).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../common.sh"

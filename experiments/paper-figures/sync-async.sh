@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Paper figure 5, sync against async (max staleness 1) GRPO pipelines, with speculative (EAGLE, k=3) and plain
 # rollouts. One torch thread per stage: the async pipeline's generation and trainer chain then run on a core each.
-# Writes results/sync-async/ (sync-async.md/.csv, the rlspec report with stage-shares.png). About 4 minutes on 1 thread.
+# Writes results/sync-async/ (sync-async.md/.csv, the rlspec report with stage-shares.png). 7 minutes on the loaded 2-core machine (see README).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../common.sh"
