@@ -146,7 +146,7 @@ def alignment(dest):
                          "acceptance last 3 steps": full.acceptance_length.tail(3).mean(),
                          "acceptance mean": full.acceptance_length.mean(), "tokens/s": m.tokens_per_second.mean(),
                          "generation s": m.generation_seconds.mean(), "align s": m.align_seconds.mean(),
-                         "final reward": full.reward_mean.tail(max(1, len(full) // 4)).mean()})
+                         "final reward": full.reward_mean.iloc[len(full) * 3 // 4:].mean()})
     table = pd.DataFrame(rows)
     gain = {s: table[(table.start == s) & (table.drafter == "online")]["acceptance mean"].item()
             - table[(table.start == s) & (table.drafter == "frozen")]["acceptance mean"].item() for s in ("weak", "strong")}
