@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Paper figure 2, speedup and acceptance against the draft length k = 1..7: `rlspec bench generation` with the EAGLE
 # drafter at fixed k (adaptive off), at batch 1 (memory-bound-like: where speculation can pay on a CPU) and batch 16.
-# Writes results/draft-length/ (draft-length.md/.csv/.png and each k's JSON). About 4 minutes on 1 thread.
+# Writes results/draft-length/ (draft-length.md/.csv/.png and each k's JSON). 25 minutes on the loaded 2-core machine (see README).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../common.sh"
