@@ -52,6 +52,7 @@ public static class CliApp
             ExperimentCommand.Create(),
             TrainCommand.Create(),
             SweepCommand.Create(),
+            ReportCommand.Create(),
             WorkerCommand.Create(),
             VerifyLosslessCommand.Create(),
             InspectCommand.Create(),

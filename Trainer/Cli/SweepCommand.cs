@@ -5,6 +5,7 @@ using CsvHelper;
 using RlSpec.Policy.Checkpoints;
 using RlSpec.Trainer.Config;
 using RlSpec.Trainer.Quickstart;
+using RlSpec.Trainer.Reports;
 using RlSpec.Trainer.Runs;
 using RlSpec.Trainer.Training;
 
@@ -13,7 +14,8 @@ namespace RlSpec.Trainer.Cli;
 /// <summary>
 /// <c>rlspec sweep CONFIG --grid key=v1,v2 … --out DIR</c>: one run per point of the grid's cartesian product
 /// (each in DIR/NNN-key=value…), then one summary table (CSV and Markdown) with the final metrics of every run.
-/// A point whose run fails is reported in the table and the sweep goes on.
+/// A point whose run fails is reported in the table and the sweep goes on. At the end, points that differ only in
+/// <c>seed</c> are grouped (mean ± sd) and <c>rlspec report</c> draws every finished run into DIR/report.
 /// </summary>
 public static class SweepCommand
 {
@@ -61,7 +63,21 @@ public static class SweepCommand
                 Write(outDir, axes.Keys.ToList(), rows);
             }
 
-            log.Report($"wrote {Path.Combine(outDir, "sweep.csv")} and sweep.md");
+            log.Report($"wrote {Path.Combine(outDir, "sweep.csv")} and sweep.md; final_reward_mean is {RunStats.FinalWindowText}");
+            var finished = rows.Where(r => r.Error is null).Select(r => r.RunDirectory).ToList();
+            if (finished.Count > 0)
+            {
+                try
+                {
+                    ReportCommand.Write(finished, Path.Combine(outDir, ReportCommand.DefaultFolder), log);
+                }
+                catch (Exception e) when (e is InvalidDataException or ArgumentException or IOException)
+                {
+                    // The runs and tables are the sweep's result; a report that cannot be drawn should not fail it.
+                    log.Report($"report not written: {e.Message}");
+                }
+            }
+
             return rows.All(r => r.Error is null) ? 0 : 1;
         });
         return command;
@@ -120,6 +136,25 @@ public static class SweepCommand
         foreach (var row in rows)
         {
             md.AppendLine("| " + string.Join(" | ", keys.Select(k => row.Point.First(kv => kv.Key == k).Value).Concat(row.Fields())) + " |");
+        }
+
+        md.AppendLine();
+        var windows = rows.Where(r => r.Steps > 0).Select(r => r.Steps).Distinct()
+            .Select(n => RunStats.FinalWindow(n)[0] + 1 == n ? $"step {n} of {n}" : $"steps {RunStats.FinalWindow(n)[0] + 1}–{n} of {n}");
+        md.AppendLine($"`final_reward_mean` is {RunStats.FinalWindowText} (per run: {string.Join(", ", windows)}); `step_s` and `generation_s` average every step.");
+        var grouped = SweepGroups.Markdown(keys, rows);
+        if (grouped.Length > 0)
+        {
+            md.AppendLine();
+            md.AppendLine("Over seeds (mean ± sample sd; failed runs left out):");
+            md.AppendLine();
+            md.Append(grouped);
+        }
+
+        if (rows.Any(r => r.Error is null))
+        {
+            md.AppendLine();
+            md.AppendLine($"Figures: [{ReportCommand.DefaultFolder}/{Reports.ReportWriter.MarkdownFile}]({ReportCommand.DefaultFolder}/{Reports.ReportWriter.MarkdownFile}) (written when the sweep ends).");
         }
 
         AtomicFile.WriteAllText(Path.Combine(outDir, "sweep.md"), md.ToString());

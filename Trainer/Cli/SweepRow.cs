@@ -1,4 +1,5 @@
 using System.Globalization;
+using RlSpec.Trainer.Reports;
 using RlSpec.Trainer.Runs;
 using RlSpec.Trainer.Training;
 
@@ -6,17 +7,17 @@ namespace RlSpec.Trainer.Cli;
 
 /// <summary>One run of a sweep, reduced to the numbers compared across runs.</summary>
 public sealed record SweepRow(IReadOnlyList<KeyValuePair<string, string>> Point, string RunDirectory, TrainingSummary? Summary,
-    double FinalRewardMean, double MeanStepSeconds, double MeanGenerationSeconds, string? Error)
+    double FinalRewardMean, double MeanStepSeconds, double MeanGenerationSeconds, string? Error, int Steps)
 {
     public static readonly string[] Columns =
         ["run_dir", "accuracy_before", "accuracy_after", "first_reward", "final_reward_mean", "acceptance_length", "tokens_per_s", "step_s", "generation_s", "error"];
 
     public static SweepRow From(IReadOnlyList<KeyValuePair<string, string>> point, string dir, TrainingSummary? summary, IReadOnlyList<StepMetrics> metrics, string? error)
     {
-        // The last quarter of steps, so one noisy step does not decide the comparison.
-        var tail = metrics.Skip(metrics.Count * 3 / 4).ToList();
+        // The report's definition of "final", so a sweep table and its report agree.
+        var tail = RunStats.FinalWindow(metrics.Count).Select(i => metrics[i]).ToList();
         return new SweepRow(point, dir, summary, tail.Count == 0 ? double.NaN : tail.Average(m => m.RewardMean),
-            metrics.Count == 0 ? double.NaN : metrics.Average(m => m.StepSeconds), metrics.Count == 0 ? double.NaN : metrics.Average(m => m.GenerationSeconds), error);
+            metrics.Count == 0 ? double.NaN : metrics.Average(m => m.StepSeconds), metrics.Count == 0 ? double.NaN : metrics.Average(m => m.GenerationSeconds), error, metrics.Count);
     }
 
     public IEnumerable<string> Fields() =>

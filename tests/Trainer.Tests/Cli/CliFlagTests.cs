@@ -10,8 +10,8 @@ namespace RlSpec.Trainer.Tests.Cli;
 public sealed class CliFlagTests
 {
     /// <summary>Commands that never compute with libtorch in this process: inspect reads file headers, bench load times a child,
-    /// alignment-plot re-renders saved results.</summary>
-    private static readonly string[] WithoutRuntime = ["inspect", "load", "alignment-plot"];
+    /// alignment-plot re-renders saved results, report reads run directories.</summary>
+    private static readonly string[] WithoutRuntime = ["inspect", "load", "alignment-plot", "report"];
 
     private static IEnumerable<Command> Leaves(Command command) =>
         command.Subcommands.Count == 0 ? [command] : command.Subcommands.Where(c => !c.Hidden).SelectMany(Leaves);
@@ -40,7 +40,7 @@ public sealed class CliFlagTests
             command.Options.Select(o => o.Name).Should().Contain(["--device", "--threads"], $"`{command.Name}` computes with libtorch");
         }
 
-        File.ReadAllText(Path.Combine(RepoRoot.Path, "README.md")).Should().Contain("Every command except `inspect`, `bench load` and `experiment alignment-plot` takes `--device");
+        File.ReadAllText(Path.Combine(RepoRoot.Path, "README.md")).Should().Contain("Every command except `inspect`, `bench load`, `report` and `experiment alignment-plot` takes `--device");
     }
 
     [Theory]
