@@ -8,20 +8,7 @@ namespace RlSpec.Trainer.Tests.Cli;
 [Collection("console")]
 public sealed class CliErrorTests
 {
-    private static (int Code, string Error) Run(params string[] args)
-    {
-        var original = Console.Error;
-        using var error = new StringWriter();
-        Console.SetError(error);
-        try
-        {
-            return (CliApp.Run(args), error.ToString());
-        }
-        finally
-        {
-            Console.SetError(original);
-        }
-    }
+    private static (int Code, string Error) Run(params string[] args) => ConsoleCapture.Run(args);
 
     [Fact]
     public void An_unknown_flag_exits_non_zero_naming_it()

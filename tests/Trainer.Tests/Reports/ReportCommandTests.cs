@@ -47,20 +47,7 @@ public sealed class ReportCommandTests(TinyRuns tiny) : IClassFixture<TinyRuns>
 {
     private static readonly byte[] PngSignature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
 
-    private static (int Code, string Error) Cli(params string[] args)
-    {
-        var original = Console.Error;
-        using var error = new StringWriter();
-        Console.SetError(error);
-        try
-        {
-            return (CliApp.Run(args), error.ToString());
-        }
-        finally
-        {
-            Console.SetError(original);
-        }
-    }
+    private static (int Code, string Error) Cli(params string[] args) => Tests.Cli.ConsoleCapture.Run(args);
 
     [Fact]
     public void Report_on_tiny_runs_writes_valid_pngs_and_a_page_listing_each_run_and_its_group_with_their_numbers()
