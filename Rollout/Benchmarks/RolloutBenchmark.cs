@@ -10,8 +10,8 @@ namespace RlSpec.Rollout.Benchmarks;
 
 /// <summary>
 /// One GRPO step's generation (every prompt × its group, through the engine's slots), plain against each speculative
-/// method, in interleaved repeats with the order rotated each time; each repeat uses the next step's prompts. Rates are
-/// medians over repeats, phase rates pooled over them, and the live-batch histogram is summed.
+/// method, in interleaved repeats with the order rotated each time; each repeat uses the next step's prompts. Rates (overall
+/// and per phase) are pooled over the repeats, and the live-batch histogram is summed.
 /// </summary>
 public sealed class RolloutBenchmark(PolicyModel policy, TextTokenizer tokenizer, GenerationOptions options, int slots)
 {
@@ -27,7 +27,6 @@ public sealed class RolloutBenchmark(PolicyModel policy, TextTokenizer tokenizer
 
         var engines = new List<(string Name, GenerationEngine Engine, SpeculationOptions Speculation)> { ("plain", new GenerationEngine(policy, tokenizer), new SpeculationOptions(0, Adaptive: false)) };
         engines.AddRange(methods.Select(m => (m.Drafter.Name, new GenerationEngine(policy, tokenizer, m.Drafter), m.Speculation)));
-        var rates = engines.Select(_ => new List<double>()).ToList();
         var stats = engines.Select(_ => new SpeculationStats()).ToList();
         var live = engines.Select(_ => new LiveBatchStats()).ToList();
         for (var r = 0; r < steps.Count; r++)
@@ -42,18 +41,18 @@ public sealed class RolloutBenchmark(PolicyModel policy, TextTokenizer tokenizer
                 log?.Report($"{(r < warmupSteps ? $"warm-up {r + 1}/{warmupSteps}" : $"repeat {r - warmupSteps + 1}/{steps.Count - warmupSteps}")}: {Label(engines[m])} {rate:F0} tokens/s");
                 if (r >= warmupSteps)
                 {
-                    rates[m].Add(rate);
                     stats[m].Add(result.Stats);
                     live[m].Add(result.LiveBatch);
                 }
             }
         }
 
-        var plain = (Rate: Median(rates[0]), Full: live[0].FullTokens / live[0].FullSeconds, Draining: Rate(live[0].DrainingTokens, live[0].DrainingSeconds));
+        // Pooled over repeats like the phases, so the overall rate always lies between the two phases' rates.
+        var plain = (Rate: live[0].Tokens / live[0].Seconds, Full: live[0].FullTokens / live[0].FullSeconds, Draining: Rate(live[0].DrainingTokens, live[0].DrainingSeconds));
         return engines.Select((e, m) =>
         {
             var (full, draining) = (live[m].FullTokens / live[m].FullSeconds, Rate(live[m].DrainingTokens, live[m].DrainingSeconds));
-            return new RolloutBenchmarkRow(Label(e), slots, e.Speculation.DraftTokens, e.Speculation.Adaptive, Median(rates[m]), Median(rates[m]) / plain.Rate,
+            return new RolloutBenchmarkRow(Label(e), slots, e.Speculation.DraftTokens, e.Speculation.Adaptive, live[m].Tokens / live[m].Seconds, live[m].Tokens / live[m].Seconds / plain.Rate,
                 full, full / plain.Full, draining, plain.Draining > 0 ? draining / plain.Draining : 0, live[m].DrainingSeconds / live[m].Seconds,
                 stats[m].AcceptanceLength, stats[m].Steps == 0 ? 0 : (double)stats[m].StepsByK.Where(s => s.Key > 0).Sum(s => s.Value) / stats[m].Steps,
                 [.. live[m].Rows]);
@@ -64,10 +63,4 @@ public sealed class RolloutBenchmark(PolicyModel policy, TextTokenizer tokenizer
         e.Engine.Drafter is null ? "plain" : $"{e.Name} k={e.Speculation.DraftTokens} {(e.Speculation.Adaptive ? "adaptive" : "fixed")}";
 
     private static double Rate(long tokens, double seconds) => seconds > 0 ? tokens / seconds : 0;
-
-    private static double Median(IReadOnlyList<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count == 0 ? 0 : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
-    }
 }

@@ -73,6 +73,35 @@ public sealed class SpeculationCommandTests : IDisposable
         }
     }
 
+    [Fact]
+    public void Bench_rollout_times_one_step_plainly_and_speculatively_with_consistent_phase_rates()
+    {
+        var tokenizer = TextTokenizer.ForCharacters(new ArithmeticTask(new ArithmeticTaskConfig()).Alphabet);
+        var checkpoint = Path.Combine(_dir, "rollout-policy");
+        PolicyCheckpoint.Save(checkpoint, WeightInit.NewPolicy(new PolicyConfig(tokenizer.VocabSize, NumLayers: 2), 3), tokenizer);
+        var json = Path.Combine(_dir, "rollout.json");
+
+        var code = CliApp.Run(["bench", "rollout", "--checkpoint", checkpoint, "--set", "speculation.drafter=ngram", "--set", "rollout.prompts_per_step=4",
+            "--set", "rollout.group_size=4", "--set", "rollout.max_new_tokens=12", "--set", "rollout.batch_size=6", "--repeats", "2", "--warmup", "1",
+            "--device", "cpu", "--threads", "1", "--json", json]);
+
+        code.Should().Be(0);
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        var rows = doc.RootElement.GetProperty("rows").EnumerateArray().ToList();
+        rows.Select(r => r.GetProperty("method").GetString()).Should().Equal("plain", "ngram k=4 fixed", "ngram k=4 adaptive");
+        rows[0].GetProperty("speedup").GetDouble().Should().Be(1);
+        rows[0].GetProperty("speculative_step_share").GetDouble().Should().Be(0);
+        rows[1].GetProperty("speculative_step_share").GetDouble().Should().Be(1, "fixed k drafts on every step");
+        foreach (var row in rows)
+        {
+            // 16 samples in 6 slots: a full phase and a draining one, and the overall rate pools them.
+            var (all, full, draining) = (row.GetProperty("tokens_per_s").GetDouble(), row.GetProperty("full_tokens_per_s").GetDouble(), row.GetProperty("draining_tokens_per_s").GetDouble());
+            all.Should().BeInRange(Math.Min(full, draining) * (1 - 1e-9), Math.Max(full, draining) * (1 + 1e-9));
+            row.GetProperty("live_batch").EnumerateArray().Sum(l => l.GetProperty("steps").GetInt64()).Should().BePositive();
+            row.GetProperty("live_batch").EnumerateArray().Should().OnlyContain(l => l.GetProperty("live").GetInt32() >= 1 && l.GetProperty("live").GetInt32() <= 6);
+        }
+    }
+
     private static bool HasProperty(JsonElement element, string key) => element.TryGetProperty(key, out _);
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
