@@ -25,9 +25,10 @@ public interface IHiddenStateDrafter : IDrafter
     /// Reads the observed states the drafter deferred (see <c>Eagle.PairContext</c>) for rows firstRow..firstRow+rows−1
     /// (default: all); <c>Propose</c> reads the rest itself. The decoder calls it right after a prefill, so a prompt is
     /// read once in its parking row before being copied to its samples, and before drafting after plain steps, so it
-    /// can time that catch-up apart from drafting's steady cost.
+    /// can time that catch-up apart from drafting's steady cost. With <paramref name="newest"/>, each row reads only its
+    /// newest that many deferred positions and skips the rest (a bounded cost to resume speculation after plain steps).
     /// </summary>
-    void CatchUp(int firstRow = 0, int rows = int.MaxValue)
+    void CatchUp(int firstRow = 0, int rows = int.MaxValue, int newest = int.MaxValue)
     {
     }
 }

@@ -73,11 +73,19 @@ internal sealed class PairContext(PolicyModel policy, EagleHead head) : IDisposa
     /// <summary>
     /// Runs the head over the backlog of rows firstRow..firstRow+count−1 (default: every row with one), appending the
     /// pairs to its cache and updating Last. One forward per window of at most <see cref="MaxCatchUpWindow"/> positions
-    /// per row, so catching up after a long plain stretch never needs a forward larger than that.
+    /// per row, so catching up after a long plain stretch never needs a forward larger than that. With
+    /// <paramref name="newest"/>, a row reads only its newest that many positions and skips the older ones: its head
+    /// context then has a gap (drafts may be accepted less often, never sampled differently), and resuming speculation
+    /// costs a bounded head forward instead of one as long as the plain stretch.
     /// </summary>
-    public void Flush(int firstRow = 0, int count = int.MaxValue)
+    public void Flush(int firstRow = 0, int count = int.MaxValue, int newest = int.MaxValue)
     {
         count = Math.Min(count, Array.FindLastIndex(_backlog, l => l.Count > 0) + 1 - firstRow);
+        foreach (var list in _backlog.Skip(firstRow).Take(Math.Max(count, 0)).Where(l => l.Count > newest))
+        {
+            list.RemoveRange(0, list.Count - newest);
+        }
+
         using var noGrad = no_grad();
         while (count > 0 && _backlog.Skip(firstRow).Take(count).Any(l => l.Count > 0))
         {

@@ -54,7 +54,8 @@ public sealed class KvCache : IDisposable
 
     /// <summary>
     /// Row <paramref name="to"/>[i] becomes a copy of row <paramref name="from"/>[i] (positions and length), all at once:
-    /// one gather and one scatter per buffer whatever the number of rows. Sources are read before any row is written.
+    /// one gather and one scatter per buffer whatever the number of rows, over the longest source's positions only.
+    /// Sources are read before any row is written.
     /// </summary>
     public void CopyRows(IReadOnlyList<int> from, IReadOnlyList<int> to)
     {
@@ -73,13 +74,17 @@ public sealed class KvCache : IDisposable
             return;
         }
 
+        // Only the sources' valid positions are copied: slots past a row's length are never read, and a prompt being
+        // copied to its samples fills a small part of a capacity sized for whole completions.
+        var span = from.Max(r => _lengths[_start + r]);
         using (var scope = NewDisposeScope())
         {
             var device = _keys[0].device;
             var (source, target) = (tensor(from.Select(r => (long)(_start + r)).ToArray(), device: device), tensor(to.Select(r => (long)(_start + r)).ToArray(), device: device));
-            foreach (var buffer in _keys.Concat(_values))
+            foreach (var buffer in span == 0 ? [] : _keys.Concat(_values))
             {
-                buffer.index_copy_(0, target, buffer.index_select(0, source));
+                var valid = buffer.narrow(2, 0, span);
+                valid.index_copy_(0, target, valid.index_select(0, source));
             }
         }
 

@@ -41,10 +41,20 @@ internal sealed class GenerationRun(GenerationEngine engine, IReadOnlyList<Gener
             }
 
             var admitSeconds = clock.Elapsed.TotalSeconds;
-            using var stepScope = NewDisposeScope();
-            var (k, emitted, stepSeconds) = Step();
-            _liveBatch.Add(_live.Count, k, emitted, admitSeconds + stepSeconds, scheduler.QueueEmpty);
+            var live = _live.Count;
+            StepOutcome step;
+            using (NewDisposeScope())
+            {
+                step = Step();
+            }
+
+            var draining = scheduler.QueueEmpty;
             Release();
+            // Timed to here, so the controller compares what a step really costs: disposing a speculative step's many
+            // tensors and releasing rows from the drafter too, not only the work inside Step.
+            var seconds = clock.Elapsed.TotalSeconds;
+            controller?.Observe(live, step.K, step.Counts, step.Accepted, step.DraftSeconds, seconds - admitSeconds, step.Resumed);
+            _liveBatch.Add(live, step.K, step.Emitted, seconds, draining);
         }
 
         return new GenerationResult(_results, _stats, _verifySteps, _liveBatch);
@@ -101,7 +111,13 @@ internal sealed class GenerationRun(GenerationEngine engine, IReadOnlyList<Gener
         var output = _model.Forward(ids, cache.Slice(first, prefills.Count), lengths, engine.CaptureLayers);
         // Prompt position i is followed by prompt token i+1; the last head position's output is the pending token.
         ShareHidden(output, first, lengths, prompts.Select(p => (IReadOnlyList<int>)p.Skip(1).ToList()).ToList());
-        (_drafter as IHiddenStateDrafter)?.CatchUp(first, prefills.Count);   // read once here, not once per sample it is copied to
+        // Read once here, not once per sample it is copied to, while speculating; an adaptive run decoding plainly defers
+        // it like every other position, so a prompt whose samples finish before speculation resumes costs nothing.
+        if (controller?.Options.Adaptive != true || _speculatedLastStep)
+        {
+            (_drafter as IHiddenStateDrafter)?.CatchUp(first, prefills.Count);
+        }
+
         if (_recorder?.Observe(output) is { } forward)
         {
             foreach (var (p, i) in prefills.Select((p, i) => (p, i)))
@@ -112,22 +128,20 @@ internal sealed class GenerationRun(GenerationEngine engine, IReadOnlyList<Gener
     }
 
     /// <summary>One verify step over the live rows: draft, verify in one policy forward, emit.</summary>
-    private (int K, long Emitted, double Seconds) Step()
+    private StepOutcome Step()
     {
         var clock = Stopwatch.StartNew();
         var live = _live.Count;
         var rows = cache.Slice(0, live);
         sampler.Bind(_live.Select(s => s.Id).ToList());
         var k = controller?.NextK(live) ?? 0;
-        var catchUpStart = clock.Elapsed.TotalSeconds;
+        var resumed = k > 0 && !_speculatedLastStep;
         if (k > 0 && _drafter is IHiddenStateDrafter deferring)
         {
-            deferring.CatchUp();
+            // Steady speculation reads the previous step's positions; resuming after plain steps reads a bounded window.
+            deferring.CatchUp(newest: resumed ? controller!.ResumeWindow : int.MaxValue);
         }
 
-        // Catching up on the positions of plain steps is paid once per switch to speculation: the controller judges
-        // speculation at its steady cost, which includes reading the previous speculative step's positions.
-        var switchCost = _speculatedLastStep ? 0 : clock.Elapsed.TotalSeconds - catchUpStart;
         _speculatedLastStep = k > 0;
         var proposal = k > 0 ? _drafter!.Propose(_live.Select(s => (IReadOnlyList<int>)s.Context).ToList(), k, sampler) : null;
         k = proposal?.K ?? 0;
@@ -188,10 +202,10 @@ internal sealed class GenerationRun(GenerationEngine engine, IReadOnlyList<Gener
         }
 
         var seconds = clock.Elapsed.TotalSeconds;
-        _stats.AddStep(k, counts, step.Accepted.Select((a, b) => Math.Min(a, counts[b])).ToArray(), emitted);
+        var accepted = step.Accepted.Select((a, b) => Math.Min(a, counts[b])).ToArray();
+        _stats.AddStep(k, counts, accepted, emitted);
         _stats.AddTimes(draftSeconds, verifySeconds, sampleSeconds, seconds - draftSeconds - verifySeconds - sampleSeconds);
-        controller?.Observe(live, k, counts.Sum(), step.Accepted.Select((a, b) => Math.Min(a, counts[b])).Sum(), draftSeconds - switchCost, seconds - switchCost);
-        return (k, emitted.Sum(), seconds);
+        return new StepOutcome(k, emitted.Sum(), counts, accepted, draftSeconds, resumed);
     }
 
     /// <summary>Finished rows hand in their results and leave; the last live rows move into their slots.</summary>
@@ -241,4 +255,7 @@ internal sealed class GenerationRun(GenerationEngine engine, IReadOnlyList<Gener
             hidden.ObserveHidden(output.Hidden, firstRow, committed, nextTokens);
         }
     }
+
+    /// <summary>What one verify step did: k, tokens emitted, per row drafts proposed and accepted, drafting time, and whether it resumed speculation after plain steps.</summary>
+    private sealed record StepOutcome(int K, long Emitted, int[] Counts, int[] Accepted, double DraftSeconds, bool Resumed);
 }

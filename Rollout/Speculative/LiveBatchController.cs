@@ -5,29 +5,46 @@ namespace RlSpec.Rollout.Speculative;
 /// sequences finish, and speculation pays on a small live batch (verification is memory-bound) long before it pays
 /// on a full one (compute-bound), so costs are measured online per live-row bucket (1, 2, 3–4, 5–8, …): each
 /// speculative step's time is stored as a ratio to a plain step at the same live count (<see cref="PlainStepCurve"/>),
-/// and acceptance is shared by all buckets. Each bucket turns its ratios into a <see cref="SpeculationCostModel"/> and
-/// picks its best k. Within a bucket: plain decoding is measured three times before any probe; speculation is switched
-/// on only once three probes of full k agree it pays; while off, full k is re-probed with exponential back-off
-/// (ProbeEvery, 2×, 4× … up to 256 steps in that bucket), and while on, plain decoding is re-measured every ProbeEvery
-/// steps. One controller should live as long as the workload (RL generates batch after batch); with Adaptive off it
-/// always returns the configured k.
+/// and acceptance, by draft position (<see cref="AcceptanceByPosition"/>), is shared by all buckets. Each bucket turns
+/// its ratios into a <see cref="SpeculationCostModel"/> and picks its best k. Within a bucket: plain decoding is
+/// measured three times before any probe; a probe speculates at full k for two steps and only the second is measured
+/// (the first pays the drafter's catch-up on the plain steps); speculation is switched on once three probes agree it
+/// pays, or one says so clearly. While off, full k is re-probed with exponential back-off (ProbeEvery, 2×, 4× … up to
+/// 256 steps in that bucket); while on, plain decoding is re-measured every ProbeEvery steps. A bucket that has not
+/// decided yet speculates at once (after one plain step for its baseline) where a fuller bucket found that it pays, since
+/// verifying k drafts only gets cheaper relative to a plain step as the batch drains. One controller should live as
+/// long as the workload (RL generates batch after batch); with Adaptive off it always returns the configured k.
 /// </summary>
 public sealed class LiveBatchController
 {
-    private const double Smoothing = 0.2;
     private const int MaxProbeInterval = 256;
     private const int PlainWarmupSteps = 3;
     private const int TrustedProbes = 3;
+    private const double ClearLoss = 0.75;
+    private const double ClearWin = 1.3;
     private readonly PlainStepCurve _plain = new();
     private readonly Dictionary<int, Bucket> _buckets = [];
-    private double? _alpha;
+    private readonly AcceptanceByPosition _acceptance;
+    private int? _timeNext;
+    private bool _timingProbe;
 
-    public LiveBatchController(SpeculationOptions options) => Options = options.Validated();
+    public LiveBatchController(SpeculationOptions options)
+    {
+        Options = options.Validated();
+        _acceptance = new AcceptanceByPosition(Options.DraftTokens);
+    }
 
     public SpeculationOptions Options { get; }
 
-    /// <summary>Running average of the fraction of proposed draft tokens accepted.</summary>
-    public double? AcceptanceRate => _alpha;
+    /// <summary>
+    /// How many unseen positions per row a hidden-state drafter reads if the step just chosen resumes speculation: the
+    /// configured window, or 1 for a probe that only re-times a bucket where speculation is off (acceptance is known
+    /// from steadier steps by then, so the probe's drafts need no context worth a long catch-up).
+    /// </summary>
+    public int ResumeWindow => _timingProbe ? 1 : Options.ResumeWindow;
+
+    /// <summary>Expected tokens per verify step with k drafts, from the acceptance measured so far by draft position.</summary>
+    public double ExpectedTokens(int k) => _acceptance.ExpectedTokens(k);
 
     /// <summary>Bucket index of a live-row count: 0 for 1 row, 1 for 2, 2 for 3–4, 3 for 5–8, …</summary>
     public static int BucketOf(int live) => live <= 1 ? 0 : 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)(live - 1));
@@ -43,23 +60,41 @@ public sealed class LiveBatchController
             return max;
         }
 
-        var bucket = BucketFor(live);
-        var (low, high) = BucketRange(BucketOf(live));
-        // Plain steps cost nothing extra, so the baseline is measured a few times before any comparison.
-        if (_plain.CountBetween(low, high) < PlainWarmupSteps)
+        if (_timeNext is { } again)
         {
-            return 0;
+            _timeNext = null;
+            return again;
         }
 
-        if (!bucket.Ratio[max].HasValue || CostModel(live) is not { } model)
+        _timingProbe = false;
+
+        var index = BucketOf(live);
+        var bucket = BucketFor(live);
+        var (low, high) = BucketRange(index);
+        var plainSteps = _plain.CountBetween(low, high);
+        var model = CostModel(live);
+        var trusted = model is not null && IsTrusted(bucket, model);
+        // A fuller batch measured that speculation pays, and verifying k drafts only gets cheaper relative to a plain step
+        // as the batch drains: speculate at once (one plain step first, to time this bucket's baseline) until this
+        // bucket's own probes are trusted, rather than spend the short draining phase re-learning it.
+        if (!trusted && plainSteps > 0 && PaysOnAFullerBatch(index))
         {
             return max;
         }
 
+        // Plain steps cost nothing extra, so the baseline is measured a few times before any comparison.
+        if (!trusted && plainSteps < PlainWarmupSteps)
+        {
+            return 0;
+        }
+
+        if (model is null)
+        {
+            return Probe(max);
+        }
+
         bucket.SinceProbe++;
-        // One probe's timing is too noisy to switch on: speculation needs a median over a few probes.
-        var trusted = bucket.Ratio[max].Count >= TrustedProbes;
-        var best = trusted ? model.BestK(_alpha ?? 0) : 0;
+        var best = trusted ? model.BestK(_acceptance.ExpectedTokens) : 0;
         if (best == 0)
         {
             if (bucket.SinceProbe < bucket.ProbeInterval)
@@ -73,7 +108,7 @@ public sealed class LiveBatchController
                 bucket.ProbeInterval = Math.Min(MaxProbeInterval, bucket.ProbeInterval * 2);
             }
 
-            return max;
+            return Probe(max);
         }
 
         bucket.ProbeInterval = Options.ProbeEvery;
@@ -86,9 +121,26 @@ public sealed class LiveBatchController
         return best;
     }
 
-    /// <summary>Records one finished step at <paramref name="live"/> rows: k used, draft tokens proposed/accepted, and its timings.</summary>
-    public void Observe(int live, int k, long proposed, long accepted, double draftSeconds, double stepSeconds)
+    /// <summary>
+    /// Records one finished step at <paramref name="live"/> rows: k used, per row the drafts proposed and accepted, and its
+    /// timings. A step that <paramref name="resumed"/> speculation after plain steps is not steady speculation: it paid the
+    /// drafter's catch-up on them instead of its per-step reading, and drafted from a context with a gap (see
+    /// <see cref="SpeculationOptions.ResumeWindow"/>), so neither its timing nor its acceptance is kept; the next step
+    /// speculates again with the same k to be measured (its acceptance too, unless it is a timing-only probe).
+    /// </summary>
+    public void Observe(int live, int k, IReadOnlyList<int> proposed, IReadOnlyList<int> accepted, double draftSeconds, double stepSeconds, bool resumed = false)
     {
+        if (k > 0 && resumed)
+        {
+            _timeNext = k;
+            return;
+        }
+
+        if (!_timingProbe)
+        {
+            _acceptance.Observe(proposed, accepted);
+        }
+
         if (k == 0)
         {
             _plain.Add(live, stepSeconds);
@@ -99,11 +151,6 @@ public sealed class LiveBatchController
             bucket.Ratio[Math.Min(k, Options.DraftTokens)].Add((stepSeconds - draftSeconds) / plain);
             // A drafter that found nothing to propose still spent its time looking.
             bucket.DraftPerToken.Add(draftSeconds / k / plain);
-        }
-
-        if (proposed > 0)
-        {
-            _alpha = _alpha is { } old ? ((1 - Smoothing) * old) + (Smoothing * accepted / proposed) : (double)accepted / proposed;
         }
     }
 
@@ -126,6 +173,24 @@ public sealed class LiveBatchController
 
         return new SpeculationCostModel(1.0, bucket.DraftPerToken.Value, verify);
     }
+
+    /// <summary>Full k, as a timing-only probe once acceptance has been measured (see <see cref="ResumeWindow"/>).</summary>
+    private int Probe(int max)
+    {
+        _timingProbe = _acceptance.HasValue;
+        return max;
+    }
+
+    /// <summary>
+    /// One probe's timing is too noisy to decide near break-even: that needs a median over a few probes. One that wins or
+    /// loses clearly (predicted far from plain at full k) is enough; the steps that follow keep measuring either way.
+    /// </summary>
+    private bool IsTrusted(Bucket bucket, SpeculationCostModel model) =>
+        bucket.Ratio[Options.DraftTokens].Count >= TrustedProbes || model.Speedup(_acceptance.ExpectedTokens, Options.DraftTokens) is < ClearLoss or > ClearWin;
+
+    /// <summary>Whether some fuller bucket's trusted measurements say speculation pays there.</summary>
+    private bool PaysOnAFullerBatch(int index) => _buckets.Any(b =>
+        b.Key > index && CostModel(BucketRange(b.Key).High) is { } model && IsTrusted(b.Value, model) && model.BestK(_acceptance.ExpectedTokens) > 0);
 
     private Bucket BucketFor(int live)
     {

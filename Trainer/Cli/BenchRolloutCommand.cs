@@ -66,7 +66,7 @@ public static class BenchRolloutCommand
                 .Select(step => (IReadOnlyList<GenerationRequest>)step.Select(e => new GenerationRequest(PromptFormat.Prompt(tokenizer, e.Prompt), rollout.GroupSize)).ToList())
                 .ToList();
             var options = new GenerationOptions(rollout.MaxNewTokens, new SamplingParams(rollout.Temperature));
-            var methods = modes.Select(a => (factory.Create(run.Speculation.Drafter), new SpeculationOptions(run.Speculation.DraftTokens, a))).ToList();
+            var methods = modes.Select(a => (factory.Create(run.Speculation.Drafter), run.Speculation.Options(a))).ToList();
             var log = ConsoleLog.For("bench rollout");
             log.Report($"{rollout.PromptsPerStep} prompts × {rollout.GroupSize} samples, {rollout.BatchSize} slots, task {run.Task.Kind}, drafter {run.Speculation.Drafter}");
             var rows = new RolloutBenchmark(policy, tokenizer, options, rollout.BatchSize).Run(steps, methods, (ulong)run.Seed, log, parse.GetValue(warmup));

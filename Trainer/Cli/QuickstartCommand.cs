@@ -46,7 +46,7 @@ public static class QuickstartCommand
                     .ToList();
                 log.Report($"benchmarking one step's rollouts ({r.PromptsPerStep} prompts x {r.GroupSize}, {r.BatchSize} slots) plainly and speculatively, 3 interleaved repeats");
                 var rows = new RolloutBenchmark(setup.Policy, setup.Tokenizer, new GenerationOptions(r.MaxNewTokens, new SamplingParams(r.Temperature)), r.BatchSize)
-                    .Run(steps, [(setup.Drafter, new SpeculationOptions(setup.Config.Speculation.DraftTokens, setup.Config.Speculation.Adaptive))], (ulong)setup.Config.Seed);
+                    .Run(steps, [(setup.Drafter, setup.Config.Speculation.Options())], (ulong)setup.Config.Seed);
                 var (plain, speculative) = (rows[0], rows[1]);
                 log.Report($"generation: plain {plain.TokensPerS:F0} tokens/s, speculative ({speculative.Method}) {speculative.TokensPerS:F0} tokens/s "
                     + $"→ speedup {speculative.Speedup:F2}x (full batch {speculative.FullSpeedup:F2}x, draining {speculative.DrainingSpeedup:F2}x) at acceptance length {speculative.AcceptanceLength:F2}");

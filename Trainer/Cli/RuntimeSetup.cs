@@ -14,6 +14,7 @@ public static class RuntimeSetup
     public static torch.Device Apply(string device, int threads, int computingThreads, out int used)
     {
         var resolved = TorchRuntime.ResolveDevice(device);
+        HostAllocator.KeepFreedMemory();
         used = TorchThreads.Resolve(threads, computingThreads);
         torch.set_num_threads(used);
         return resolved;

@@ -48,6 +48,7 @@ public static class ConfigValidator
         Range("rollout.batch_size", c.Rollout.BatchSize, 1, 100_000);
         OneOf("speculation.drafter", c.Speculation.Drafter, Drafters);
         Range("speculation.draft_tokens", c.Speculation.DraftTokens, 1, 16);
+        Range("speculation.resume_window", c.Speculation.ResumeWindow, 1, 100_000);
         Range("speculation.alarm_window", c.Speculation.AlarmWindow, Pipeline.DrafterHealthOptions.MinHistory, 100_000);
         Require(c.Speculation.AlarmDrop is > 0 and < 1, "speculation.alarm_drop", $"must be in (0, 1), got {c.Speculation.AlarmDrop}");
         Range("speculation.alarm_max_lag", c.Speculation.AlarmMaxLag, 0, 1_000_000);

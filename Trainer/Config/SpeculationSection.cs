@@ -17,6 +17,9 @@ public sealed record SpeculationSection
     /// <summary>Choose k per step on the live batch, switching speculation off where it does not pay (see <see cref="SpeculationOptions.Adaptive"/>).</summary>
     public bool Adaptive { get; init; } = Defaults.Adaptive;
 
+    /// <summary>With adaptive on, how many of each row's unseen positions the drafter reads when speculation resumes (see <see cref="SpeculationOptions.ResumeWindow"/>).</summary>
+    public int ResumeWindow { get; init; } = Defaults.ResumeWindow;
+
     /// <summary>Speculative steps whose median acceptance length is the drafter's recent level (see <see cref="DrafterHealthOptions.Window"/>).</summary>
     public int AlarmWindow { get; init; } = Health.Window;
 
@@ -31,6 +34,9 @@ public sealed record SpeculationSection
 
     /// <summary>While auto-disabled, one step in this many speculates as a probe.</summary>
     public int RecoveryProbeEvery { get; init; } = Health.ProbeEvery;
+
+    /// <summary>The engine's options; <paramref name="adaptive"/> overrides the config's (benchmarks compare both).</summary>
+    public SpeculationOptions Options(bool? adaptive = null) => new(DraftTokens, adaptive ?? Adaptive, ResumeWindow: ResumeWindow);
 
     public DrafterHealthOptions HealthOptions() => new(AlarmWindow, AlarmDrop, AlarmMaxLag, AutoDisable, RecoveryProbeEvery);
 

@@ -28,7 +28,7 @@ public sealed class ReplicaFactory(RunConfig config, PolicyConfig shape, EagleCo
         var head = eagle is null ? null : new EagleHead(shape, eagle).to(device).to(dtype);
         var rollout = config.Rollout;
         var generation = new GenerationOptions(rollout.MaxNewTokens, new SamplingParams(rollout.Temperature, rollout.TopK, rollout.TopP));
-        var speculation = new SpeculationOptions(config.Speculation.DraftTokens, config.Speculation.Adaptive);
+        var speculation = config.Speculation.Options();
         return new PolicyReplica(weights, policy, head, (p, h) =>
             new RolloutGenerator(p, tokenizer, task, TrainingSetup.DrafterFor(config, p, h, tokenizer, policyDirectory), generation, speculation, rollout.GroupSize,
                 rollout.BatchSize));

@@ -130,6 +130,25 @@ public sealed class KvCacheEquivalenceTests
     }
 
     [Fact]
+    public void A_short_row_copied_over_a_longer_one_leaves_nothing_of_the_old_sequence_visible()
+    {
+        // Copies move only the source's valid positions, so the destination keeps stale keys past the new length.
+        using var _ = no_grad();
+        var model = TinyPolicies.Create();
+        using var cache = model.NewCache(2, 16);
+        model.Forward(TinyPolicies.Tokens(14, 1, 11), cache.Slice(0, 1));
+        var prompt = TinyPolicies.Tokens(15, 1, 3);
+        model.Forward(prompt, cache.Slice(1, 1));
+        cache.CopyRows([1], [0]);
+        var next = TinyPolicies.Tokens(16, 1, 4);
+        var copied = model.Forward(next, cache.Slice(0, 1)).Logits;
+
+        var alone = model.Forward(cat([prompt, next], 1)).Logits[.., 3..];
+        cache.Lengths.Should().Equal(7, 3);
+        RelDiff(copied, alone).Should().BeLessThan(Tolerance);
+    }
+
+    [Fact]
     public void A_slice_is_a_view_whose_writes_and_lengths_land_in_the_whole_cache()
     {
         using var _ = no_grad();

@@ -87,6 +87,42 @@ public sealed class DeferredObservationTests
         b.Counts.Should().Equal(a.Counts);
     }
 
+    [Fact]
+    public void Resuming_with_a_window_reads_exactly_the_newest_positions()
+    {
+        // A drafter that deferred 40 steps and resumes with a window of 5 drafts as one that only ever saw those 5 steps.
+        const int steps = 40;
+        const int window = 5;
+        var head = Head(chunk: false);
+        var resumed = new EagleDrafter(Policy, head);
+        var fresh = new EagleDrafter(Policy, head);
+        using var cache = new KvCache(Policy.Config, Live, 200, Policy.Device);
+        resumed.Begin(Live, new SamplingParams(1.0), 200);
+        fresh.Begin(Live, new SamplingParams(1.0), 200);
+        using var noGrad = no_grad();
+        var pending = tensor(new long[] { 1, 2, 3 });
+        for (var step = 0; step < steps; step++)
+        {
+            var output = Policy.Forward(pending.unsqueeze(1), cache.Slice(0, Live), null, resumed.CaptureLayers);
+            var sampled = output.Logits[.., 0].argmax(-1);
+            var next = sampled.data<long>().Select(t => (IReadOnlyList<int>)[(int)t]).ToList();
+            resumed.ObserveHidden(output.Hidden, 0, [1, 1, 1], next);
+            if (step >= steps - window)
+            {
+                fresh.ObserveHidden(output.Hidden, 0, [1, 1, 1], next);
+            }
+
+            pending = sampled;
+        }
+
+        resumed.CatchUp(newest: window);
+        var contexts = Enumerable.Range(0, Live).Select(_ => (IReadOnlyList<int>)[1]).ToList();
+        var a = fresh.Propose(contexts, 3, new TokenSampler(5));
+        var b = resumed.Propose(contexts, 3, new TokenSampler(5));
+        b.Probabilities!.allclose(a.Probabilities!, rtol: 1e-4, atol: 1e-6).Should().BeTrue("the older 35 positions were skipped, not read");
+        b.Tokens.data<long>().ToArray().Should().Equal(a.Tokens.data<long>().ToArray());
+    }
+
     /// <summary>Both drafters observe; the eager one reads at once.</summary>
     private static void Observe(ForwardOutput output, int firstRow, int[] committed, IReadOnlyList<IReadOnlyList<int>> next, IHiddenStateDrafter eager, IHiddenStateDrafter deferred)
     {

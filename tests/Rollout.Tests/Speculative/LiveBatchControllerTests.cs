@@ -57,7 +57,7 @@ public sealed class LiveBatchControllerTests
         {
             var k = controller.NextK(Live);
             chosen.Add(k);
-            controller.Observe(Live, k, proposed: 0, accepted: 0, draftSeconds: 0.01 * k, stepSeconds: 1 + (0.2 * k));
+            controller.Observe(Live, k, new int[Live], new int[Live], draftSeconds: 0.01 * k, stepSeconds: 1 + (0.2 * k));
         }
 
         chosen.Skip(4).Take(15).Should().OnlyContain(k => k == 0);
@@ -66,6 +66,7 @@ public sealed class LiveBatchControllerTests
     [Fact]
     public void One_slow_plain_step_does_not_make_a_losing_drafter_look_good()
     {
+        var random = new Random(5);
         var controller = new LiveBatchController(new SpeculationOptions(4, Adaptive: true));
         var chosen = new List<int>();
         for (var step = 0; step < 40; step++)
@@ -73,7 +74,8 @@ public sealed class LiveBatchControllerTests
             var k = controller.NextK(Live);
             chosen.Add(k);
             var plainCost = step == 0 ? 50.0 : 1.0;   // first step pays JIT and allocation
-            controller.Observe(Live, k, k, (long)(0.5 * k), 0.5 * k, k == 0 ? plainCost : (0.5 * k) + 1.5);
+            var (proposed, accepted) = Rows(random, Live, k, 0.5);
+            controller.Observe(Live, k, proposed, accepted, 0.5 * k, k == 0 ? plainCost : (0.5 * k) + 1.5);
         }
 
         chosen.Skip(4).Take(15).Should().OnlyContain(k => k == 0);
@@ -83,6 +85,7 @@ public sealed class LiveBatchControllerTests
     public void Speculation_runs_where_the_live_batch_is_small_and_stays_off_where_it_is_full()
     {
         // Verifying k drafts costs 1 + 0.05k plain steps at 2 live rows but 1 + 0.6k at 64, as on a compute-bound CPU.
+        var random = new Random(7);
         var controller = new LiveBatchController(new SpeculationOptions(4, Adaptive: true));
         var chosen = new Dictionary<int, List<int>> { [2] = [], [64] = [] };
         for (var step = 0; step < 400; step++)
@@ -92,7 +95,8 @@ public sealed class LiveBatchControllerTests
             chosen[live].Add(k);
             var plain = live == 2 ? 1.0 : 10.0;
             var verify = plain * (1 + ((live == 2 ? 0.05 : 0.6) * k));
-            controller.Observe(live, k, k, (long)Math.Round(0.8 * k), 0.01 * plain * k, verify + (0.01 * plain * k));
+            var (proposed, accepted) = Rows(random, live, k, 0.8);
+            controller.Observe(live, k, proposed, accepted, 0.01 * plain * k, verify + (0.01 * plain * k));
         }
 
         // 200 decisions per live count; after 60 (warm-up and three trusted probes) look at the remaining 140.
@@ -108,18 +112,65 @@ public sealed class LiveBatchControllerTests
         var controller = new LiveBatchController(new SpeculationOptions(4, Adaptive: true));
         for (var i = 0; i < 3; i++)
         {
-            controller.Observe(16, 0, 0, 0, 0, 8.0);
-            controller.Observe(9, 0, 0, 0, 0, 4.5);
+            controller.Observe(16, 0, [], [], 0, 8.0);
+            controller.Observe(9, 0, [], [], 0, 4.5);
         }
 
         for (var i = 0; i < 3; i++)
         {
-            controller.Observe(10, 4, 4, 1, 0.1, 5.0 * 1.6);
+            controller.Observe(10, 4, Enumerable.Repeat(4, 10).ToArray(), new int[10], 0.1, 5.0 * 1.6);
         }
 
         var model = controller.CostModel(10)!;
         model.VerifySeconds[4].Should().BeApproximately((8.0 - 0.1) / 5.0, 1e-9, "plain at 10 rows is interpolated between 9 and 16 rows");
         controller.NextK(10).Should().Be(0);
+    }
+
+    [Fact]
+    public void A_step_that_resumes_speculation_is_not_measured_and_the_next_one_is()
+    {
+        var controller = new LiveBatchController(new SpeculationOptions(4, Adaptive: true));
+        for (var i = 0; i < 3; i++)
+        {
+            controller.NextK(Live).Should().Be(0);
+            controller.Observe(Live, 0, [], [], 0, 1.0);
+        }
+
+        controller.NextK(Live).Should().Be(4, "the first probe");
+        // Catching up on the plain steps made it slow, and its drafts came from a context with a gap: neither is kept.
+        controller.Observe(Live, 4, Enumerable.Repeat(4, Live).ToArray(), new int[Live], 0.9, 10.0, resumed: true);
+        controller.CostModel(Live).Should().BeNull("nothing was measured yet");
+        controller.ExpectedTokens(4).Should().Be(1.0);
+
+        controller.NextK(Live).Should().Be(4, "the step after a resume is the one measured");
+        controller.Observe(Live, 4, Enumerable.Repeat(4, Live).ToArray(), Enumerable.Repeat(3, Live).ToArray(), 0.04, 1.4);
+        controller.CostModel(Live)!.VerifySeconds[4].Should().BeApproximately(1.36, 1e-9);
+        controller.ExpectedTokens(4).Should().BeApproximately(4.0, 1e-9);
+    }
+
+    [Fact]
+    public void Where_a_full_batch_pays_a_draining_one_speculates_after_one_plain_step()
+    {
+        var random = new Random(13);
+        var controller = new LiveBatchController(new SpeculationOptions(4, Adaptive: true));
+        for (var step = 0; step < 60; step++)
+        {
+            var k = controller.NextK(64);
+            var (proposed, accepted) = Rows(random, 64, k, 0.9);
+            controller.Observe(64, k, proposed, accepted, 0.05 * k, k == 0 ? 1.0 : 2.0 + (0.05 * k));
+        }
+
+        controller.NextK(64).Should().Be(4, "4 drafts at 90 % acceptance for 2.2 plain steps pay on the full batch");
+        var draining = new List<int>();
+        foreach (var live in new[] { 6, 6, 6, 5, 3 })
+        {
+            var k = controller.NextK(live);
+            draining.Add(k);
+            var (proposed, accepted) = Rows(random, live, k, 0.9);
+            controller.Observe(live, k, proposed, accepted, 0.01 * k, k == 0 ? 0.2 : 0.25 + (0.01 * k));
+        }
+
+        draining.Should().Equal([0, 4, 4, 4, 0], "one plain step times each new bucket's baseline, then it speculates at once");
     }
 
     [Theory]
@@ -157,6 +208,7 @@ public sealed class LiveBatchControllerTests
     /// <summary>Simulates 100 steps: plain step costs 1, verifying k drafts costs 1 + 0.1k, drafting costs draftSeconds per token.</summary>
     private static List<int> Run(double acceptance, double draftSeconds, bool adaptive = true)
     {
+        var random = new Random(11);
         var controller = new LiveBatchController(new SpeculationOptions(4, adaptive));
         var chosen = new List<int>();
         for (var step = 0; step < 100; step++)
@@ -164,9 +216,14 @@ public sealed class LiveBatchControllerTests
             var k = controller.NextK(Live);
             chosen.Add(k);
             var draft = k * draftSeconds;
-            controller.Observe(Live, k, k * 10, (long)Math.Round(k * 10 * acceptance), draft, draft + 1 + (0.1 * k));
+            var (proposed, accepted) = Rows(random, Live, k, acceptance);
+            controller.Observe(Live, k, proposed, accepted, draft, draft + 1 + (0.1 * k));
         }
 
         return chosen;
     }
+
+    /// <summary>Each of <paramref name="rows"/> rows proposes k drafts and accepts each, given the ones before it, with probability alpha.</summary>
+    private static (int[] Proposed, int[] Accepted) Rows(Random random, int rows, int k, double alpha) =>
+        (Enumerable.Repeat(k, rows).ToArray(), [.. Enumerable.Range(0, rows).Select(_ => Enumerable.Range(0, k).TakeWhile(_ => random.NextDouble() < alpha).Count())]);
 }
