@@ -56,6 +56,7 @@ public static class ConfigValidator
         Range("drafter.steps_per_update", c.Drafter.StepsPerUpdate, 0, 100_000);
         Require(c.Drafter.LearningRate is > 0 and < 1, "drafter.learning_rate", $"must be in (0, 1), got {c.Drafter.LearningRate}");
         Range("drafter.batch_records", c.Drafter.BatchRecords, 1, 100_000);
+        OneOf("drafter.supervision", c.Drafter.Supervision, "rollouts", "recompute");
         Range("drafter.buffer_rows", c.Drafter.BufferRows, 1, int.MaxValue);
         Range("drafter.teacher_top_k", c.Drafter.TeacherTopK, 0, 1_000_000);
         Range("drafter.pretrain_steps", c.Drafter.PretrainSteps, 0, 1_000_000);

@@ -3,11 +3,18 @@ using RlSpec.Drafter.Eagle;
 
 namespace RlSpec.Trainer.Config;
 
-/// <summary>Keeping the EAGLE drafter aligned with the policy from states the recompute forward caches.</summary>
+/// <summary>Keeping the EAGLE drafter aligned with the policy from states the policy's own forwards computed.</summary>
 public sealed record DrafterSection
 {
     /// <summary>Align after every policy update.</summary>
     public bool Align { get; init; } = true;
+
+    /// <summary>
+    /// Which forward records the states and distributions the drafter aligns to: <c>rollouts</c> (the generation's own
+    /// prefill and verify forwards, so speculative runs need no log-prob recompute; sync, single-process runs) or
+    /// <c>recompute</c> (the log-prob stage's forward, run every step; what async and cluster runs always use).
+    /// </summary>
+    public string Supervision { get; init; } = "rollouts";
 
     public int StepsPerUpdate { get; init; } = Alignment.StepsPerUpdate;
 

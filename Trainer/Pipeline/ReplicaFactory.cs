@@ -1,3 +1,4 @@
+using RlSpec.Drafter.Alignment;
 using RlSpec.Drafter.Eagle;
 using RlSpec.Policy.Model;
 using RlSpec.Policy.Sampling;
@@ -18,8 +19,10 @@ namespace RlSpec.Trainer.Pipeline;
 /// </summary>
 /// <param name="eagle">The EAGLE or chunk head's shape when the drafter is a trained head (its weights travel with each version).</param>
 /// <param name="policyDirectory">Where other drafters look for their files (draft models, MTP heads).</param>
+/// <param name="supervision">Where an in-process worker records drafter-alignment supervision from its own generation
+/// forwards (null: the log-prob stage's recompute forward records it).</param>
 public sealed class ReplicaFactory(RunConfig config, PolicyConfig shape, EagleConfig? eagle, TextTokenizer tokenizer, IVerifiableTask task,
-    torch.Device device, torch.ScalarType dtype, IWeightSource weights, string policyDirectory)
+    torch.Device device, torch.ScalarType dtype, IWeightSource weights, string policyDirectory, (SupervisionOptions Options, SupervisionBuffer Buffer)? supervision = null)
 {
     public PolicyReplica Create()
     {
@@ -31,6 +34,9 @@ public sealed class ReplicaFactory(RunConfig config, PolicyConfig shape, EagleCo
         var speculation = config.Speculation.Options();
         return new PolicyReplica(weights, policy, head, (p, h) =>
             new RolloutGenerator(p, tokenizer, task, TrainingSetup.DrafterFor(config, p, h, tokenizer, policyDirectory), generation, speculation, rollout.GroupSize,
-                rollout.BatchSize));
+                rollout.BatchSize)
+            {
+                Recorder = supervision is var (options, buffer) ? new SupervisionRecorder(options, buffer) : null,
+            });
     }
 }

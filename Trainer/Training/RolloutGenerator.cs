@@ -35,6 +35,11 @@ public sealed class RolloutGenerator(PolicyModel policy, TextTokenizer tokenizer
     public RolloutBatch Generate(IReadOnlyList<TaskExample> prompts, long policyVersion, ulong seed, bool speculate = true)
     {
         var clock = Stopwatch.StartNew();
+        if (_engine.Recorder is { } recorder)
+        {
+            recorder.PolicyVersion = policyVersion;   // the weights these forwards run with: what the drafter will be aligned to
+        }
+
         var examples = prompts.SelectMany(p => Enumerable.Repeat(p, groupSize)).ToList();
         var encoded = prompts.Select(p => PromptFormat.Prompt(tokenizer, p.Prompt)).ToList();
         var promptTokens = encoded.SelectMany(t => Enumerable.Repeat(t, groupSize)).ToList();

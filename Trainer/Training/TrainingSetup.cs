@@ -49,6 +49,7 @@ public sealed class TrainingSetup : IDisposable
     private long _drafterVersionAtStart;
     private DrafterAlignment? _alignment;
     private SupervisionBuffer? _buffer;
+    private (SupervisionOptions Options, SupervisionBuffer Buffer)? _rolloutSupervision;
     private PromptCursor? _cursor;
 
     /// <summary>Oldest weights version rollouts may use: 0, or on resume the oldest version the checkpoint kept.</summary>
@@ -132,6 +133,12 @@ public sealed class TrainingSetup : IDisposable
         var aligning = Aligner is not null && Config.Drafter.Align;
         _buffer = aligning ? new SupervisionBuffer(Config.Drafter.BufferRows) : null;
         var capture = aligning ? new SupervisionOptions(Aligner!.Head.Config.FeatureLayers, Config.Drafter.TeacherTopK, Config.Drafter.BufferRows) : null;
+        // Supervision from the generation forwards themselves spares the log-prob stage a forward per step. Only where the
+        // workers share this process and generate with the weights being aligned to (sync); otherwise the recompute records it.
+        _rolloutSupervision = aligning && Config.Drafter.Supervision == "rollouts" && !Config.Cluster.Enabled && !Config.Pipeline.Asynchronous
+            ? (capture!, _buffer!)
+            : null;
+        var recomputeCapture = _rolloutSupervision is null ? capture : null;
         var alignment = _alignment = aligning
             ? new DrafterAlignment(Aligner!, _buffer!, new AlignmentOptions(Config.Drafter.StepsPerUpdate, Config.Drafter.LearningRate, Config.Drafter.BatchRecords,
                 Config.Speculation.DraftTokens, MaxStaleness: Config.Drafter.MaxStaleness), Config.Seed, _drafterVersionAtStart)
@@ -145,7 +152,7 @@ public sealed class TrainingSetup : IDisposable
         _cursor = new PromptCursor(Task, Config.Seed, State.PromptsConsumed);
         var cluster = Config.Cluster.Enabled ? ClusterPool(log) : null;
         return new PipelineParts(Config, _cursor, version => Publish(version, cluster?.Blobs), NewReplica,
-            new LogProbStage(Policy, Config.Trainer.MicroBatch, Tokenizer.Special.Pad, Config.Rollout.Temperature, Config.Trainer.RecomputeLogprobs == "always", capture, _buffer), Learner, alignment,
+            new LogProbStage(Policy, Config.Trainer.MicroBatch, Tokenizer.Special.Pad, Config.Rollout.Temperature, Config.Trainer.RecomputeLogprobs == "always", recomputeCapture, recomputeCapture is null ? null : _buffer), Learner, alignment,
             new StepRecorder(Config, RunDirectory, Policy, Tokenizer, Learner, Aligner, _weights, Drafter?.Name ?? "none", log,
                 v => _weights.StampOf(v) ?? frozen, health, DrafterVersion), OldestVersion, cluster, health);
     }
@@ -171,7 +178,7 @@ public sealed class TrainingSetup : IDisposable
 
     /// <summary>A rollout worker's replica, filled from the weight store before its first chunk.</summary>
     private PolicyReplica NewReplica() =>
-        new ReplicaFactory(Config, Policy.Config, Aligner?.Head.Config, Tokenizer, Task, Policy.Device, Policy.DType, _weights, PolicyDirectory).Create();
+        new ReplicaFactory(Config, Policy.Config, Aligner?.Head.Config, Tokenizer, Task, Policy.Device, Policy.DType, _weights, PolicyDirectory, _rolloutSupervision).Create();
 
     /// <summary>The configured drafter over <paramref name="policy"/> (null when speculation is off); drafters keep per-batch
     /// state, so every generator gets its own.</summary>

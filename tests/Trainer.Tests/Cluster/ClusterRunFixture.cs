@@ -48,7 +48,9 @@ public sealed class ClusterRunFixture : IDisposable
     [
         $"model.checkpoint={PolicyDirectory}", "model.device=cpu", "model.threads=1", "task.kind=jsonl", $"task.dataset={Dataset}", "task.reward=regex",
         "task.eval_prompts=0", $"rollout.prompts_per_step={prompts}", "rollout.group_size=4", $"rollout.max_new_tokens={maxNewTokens}", "drafter.pretrain_steps=2",
-        "drafter.steps_per_update=2", $"trainer.steps={steps}", "trainer.learning_rate=0.01", "pipeline.rollout_workers=2", "logging.checkpoint_every=2",
+        // Cluster runs record the drafter's supervision in the log-prob stage (records stay on the trainer); the
+        // single-process reference does the same, so the two runs are the same computation.
+        "drafter.supervision=recompute", "drafter.steps_per_update=2", $"trainer.steps={steps}", "trainer.learning_rate=0.01", "pipeline.rollout_workers=2", "logging.checkpoint_every=2",
         $"logging.run_dir={runDir}", .. port is { } p ? new[] { "cluster.enabled=true", $"cluster.port={p}", $"cluster.min_rollout_nodes={minNodes}", "cluster.join_timeout_s=90" } : [],
     ]);
 
