@@ -1,45 +1,31 @@
 using System.Buffers.Binary;
 using FluentAssertions;
-using RlSpec.Policy.Checkpoints;
-using RlSpec.Policy.Model;
-using RlSpec.Policy.Tasks;
-using RlSpec.Policy.Tokenization;
 using RlSpec.Trainer.Cli;
-using RlSpec.Trainer.Config;
 using RlSpec.Trainer.Reports;
 using RlSpec.Trainer.Runs;
 using Xunit;
 
 namespace RlSpec.Trainer.Tests.Reports;
 
-/// <summary>Three tiny real runs: speculative with seeds 1 and 2, plain with seed 1.</summary>
+/// <summary>Three tiny real runs of the shared tiny policy (<see cref="Training.TinyRuns"/>): speculative with seeds 1 and 2, plain with seed 1.</summary>
 public sealed class TinyRuns : IDisposable
 {
+    private readonly Training.TinyRuns _runs = new();
+
     public TinyRuns()
     {
-        var policyDir = System.IO.Path.Combine(Path, "policy");
-        var tokenizer = TextTokenizer.ForCharacters(new ArithmeticTask(new ArithmeticTaskConfig()).Alphabet);
-        var policy = WeightInit.NewPolicy(new PolicyConfig(tokenizer.VocabSize, HiddenSize: 32, NumLayers: 2, NumHeads: 4, NumKvHeads: 2, IntermediateSize: 64), 5, 0.3);
-        PolicyCheckpoint.Save(policyDir, policy, tokenizer);
         foreach (var (name, seed, speculative) in new[] { ("spec-seed1", 1, true), ("spec-seed2", 2, true), ("plain-seed1", 1, false) })
         {
-            var dir = System.IO.Path.Combine(Path, name);
-            TrainCommand.Fresh(ConfigLoader.Load(null,
-            [
-                $"model.checkpoint={policyDir}", "model.device=cpu", "model.threads=1", "task.max_digits=2", "task.eval_prompts=0",
-                "rollout.prompts_per_step=3", "rollout.group_size=2", "rollout.max_new_tokens=10", "drafter.pretrain_steps=2", "drafter.steps_per_update=1",
-                "trainer.steps=4", "trainer.learning_rate=0.003", "logging.checkpoint_every=100", $"logging.run_dir={dir}", $"seed={seed}",
-                $"speculation.enabled={(speculative ? "true" : "false")}",
-            ]));
-            Runs.Add(dir);
+            Runs.Add(_runs.Train(name, "rollout.max_new_tokens=10", "drafter.steps_per_update=1", "trainer.steps=4", "logging.checkpoint_every=100",
+                $"seed={seed}", $"speculation.enabled={(speculative ? "true" : "false")}"));
         }
     }
 
-    public string Path { get; } = Directory.CreateTempSubdirectory("rlspec-report-").FullName;
+    public string Path => _runs.Root;
 
     public List<string> Runs { get; } = [];
 
-    public void Dispose() => Directory.Delete(Path, recursive: true);
+    public void Dispose() => _runs.Dispose();
 }
 
 [Collection("console")]
