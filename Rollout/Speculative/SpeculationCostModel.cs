@@ -12,22 +12,19 @@ public sealed record SpeculationCostModel(double DecodeSeconds, double DraftSeco
 {
     public int MaxK => VerifySeconds.Count - 1;
 
-    /// <summary>Expected tokens emitted per verify step with i.i.d. acceptance α: (1 − α^{k+1}) / (1 − α).</summary>
+    /// <summary>
+    /// Expected tokens emitted per verify step with i.i.d. acceptance α: (1 − α^{k+1}) / (1 − α). The controller measures
+    /// acceptance by position instead (<see cref="AcceptanceByPosition"/>); this is the textbook reference it is tested against.
+    /// </summary>
     public static double ExpectedTokens(double alpha, int k)
     {
         alpha = Math.Clamp(alpha, 0.0, 1.0);
         return alpha >= 1.0 ? k + 1 : (1 - Math.Pow(alpha, k + 1)) / (1 - alpha);
     }
 
-    /// <summary>Predicted speedup over plain decoding with i.i.d. acceptance α; exactly 1 at k = 0.</summary>
-    public double Speedup(double alpha, int k) => Speedup(i => ExpectedTokens(alpha, i), k);
-
     /// <summary>Predicted speedup over plain decoding when a step with k drafts emits <paramref name="expectedTokens"/>(k); exactly 1 at k = 0.</summary>
     public double Speedup(Func<int, double> expectedTokens, int k) =>
         k == 0 ? 1.0 : expectedTokens(k) * DecodeSeconds / ((k * DraftSecondsPerToken) + VerifySeconds[k]);
-
-    /// <inheritdoc cref="BestK(Func{int, double}, double)"/>
-    public int BestK(double alpha, double margin = 0.05) => BestK(i => ExpectedTokens(alpha, i), margin);
 
     /// <summary>
     /// The k in 0..MaxK with the highest predicted speedup (0 = speculation off); never predicted slower than plain.
