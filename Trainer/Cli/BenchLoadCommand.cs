@@ -39,7 +39,7 @@ public static class BenchLoadCommand
         };
         command.SetAction(parse =>
         {
-            var storedType = ModelDType.Parse(parse.GetValue(stored)!, "--stored-dtype");
+            var storedType = ModelDType.Parse(parse.GetValue(stored)!, "--stored-dtype", trainable: true);
             var wanted = parse.GetValue(dtype)!;
             ModelDType.Parse(wanted, "--dtype");
             var dir = parse.GetValue(directory) ?? Directory.CreateTempSubdirectory("rlspec-bench-load-").FullName;

@@ -36,9 +36,10 @@ public static class CommonOptions
         .. parse.GetValue(threads) is { } t ? [$"model.threads={t}"] : Array.Empty<string>(),
     ];
 
-    public static Option<string> DType() => new("--dtype")
+    /// <summary>--dtype; a command that trains and saves (<paramref name="trainable"/>) offers only the dtypes it can save.</summary>
+    public static Option<string> DType(bool trainable = false) => new("--dtype")
     {
-        Description = $"Parameter dtype the checkpoint is loaded in: {string.Join(", ", RlSpec.Policy.Model.ModelDType.Names)}",
+        Description = $"Parameter dtype the checkpoint is loaded in: {string.Join(", ", trainable ? RlSpec.Policy.Model.ModelDType.TrainingNames : RlSpec.Policy.Model.ModelDType.Names)}",
         DefaultValueFactory = _ => RlSpec.Policy.Model.ModelDType.Default,
     };
 

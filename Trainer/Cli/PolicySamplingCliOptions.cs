@@ -27,7 +27,7 @@ public sealed class PolicySamplingCliOptions
     private readonly Option<int> _maxNewTokens = new("--max-new-tokens") { DefaultValueFactory = _ => 96, Description = "Completion budget of the policy samples (match your rollouts)" };
     private readonly Option<string> _device = CommonOptions.Device();
     private readonly Option<int> _threads = CommonOptions.Threads();
-    private readonly Option<string> _dtype = CommonOptions.DType();
+    private readonly Option<string> _dtype = CommonOptions.DType(trainable: true);
     private readonly Option<int> _seed = CommonOptions.Seed();
 
     public static PolicySamplingCliOptions AddTo(Command command)
@@ -49,7 +49,7 @@ public sealed class PolicySamplingCliOptions
 
     /// <summary>Applies device/threads and loads the policy named by --policy.</summary>
     public (PolicyModel Model, TextTokenizer Tokenizer) LoadPolicy(ParseResult parse) =>
-        PolicyCheckpoint.Load(PolicyDirectory(parse), RuntimeSetup.Apply(parse.GetValue(_device)!, parse.GetValue(_threads)), ModelDType.Parse(parse.GetValue(_dtype)!, "--dtype"));
+        PolicyCheckpoint.Load(PolicyDirectory(parse), RuntimeSetup.Apply(parse.GetValue(_device)!, parse.GetValue(_threads)), ModelDType.Parse(parse.GetValue(_dtype)!, "--dtype", trainable: true));
 
     /// <summary>Built-in task prompts completed by <paramref name="policy"/> at --temperature, --batch-size per step.</summary>
     public PolicySampleSource Samples(ParseResult parse, PolicyModel policy, TextTokenizer tokenizer) =>

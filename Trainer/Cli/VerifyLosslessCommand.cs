@@ -1,4 +1,5 @@
 using System.CommandLine;
+using RlSpec.Policy.Model;
 using RlSpec.Policy.Runtime;
 using RlSpec.Policy.Tasks;
 using RlSpec.Policy.Training;
@@ -71,7 +72,8 @@ public static class VerifyLosslessCommand
                 factory.Create(name);   // an unknown drafter fails before any sampling
             }
 
-            var check = new LosslessnessCheck(policy, tokenizer, prompts, LosslessnessSettings.For(policy.DType) with { Bias = planted });
+            var settings = LosslessnessSettings.For(policy.DType) with { Bias = planted };
+            var check = new LosslessnessCheck(policy, tokenizer, prompts, settings);
             var log = ConsoleLog.For("verify-lossless");
             if (planted != PlantedBias.None)
             {
@@ -92,6 +94,7 @@ public static class VerifyLosslessCommand
             var threshold = check.Threshold(decided);
             var shift = check.DetectableShift(decided, parse.GetValue(samples));
             Print(decided, threshold, check.TvBoundInNoiseUnits(decided), shift, parse.GetValue(samples));
+            AnsiConsole.MarkupLine($"log-probs ({ModelDType.Name(policy.DType)}): |speculative - fresh forward| <= {settings.LogprobTolerance:G2}");
             if (parse.GetValue(json) is { } path)
             {
                 JsonOutput.Write(path, new
@@ -101,6 +104,8 @@ public static class VerifyLosslessCommand
                     perTestThreshold = threshold,
                     tvBoundNoiseUnits = check.TvBoundInNoiseUnits(decided),
                     detectableShift = shift,
+                    dtype = ModelDType.Name(policy.DType),
+                    logprobTolerance = settings.LogprobTolerance,
                     cases = decided,
                 });
             }

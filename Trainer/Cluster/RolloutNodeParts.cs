@@ -41,7 +41,7 @@ public sealed class RolloutNodeParts : IDisposable
             var tokenizer = TextTokenizer.Load(directory);
             var weights = new WeightBlobCache(KeptVersions(config));
             var replicas = new ReplicaFactory(config, shape, setup.Eagle, tokenizer, Training.TaskFactory.Create(config.Task), device,
-                ModelDType.Parse(config.Model.Dtype, "model.dtype"), weights, directory);
+                ModelDType.Parse(config.Model.Dtype, "model.dtype", trainable: true), weights, directory);
             return new RolloutNodeParts(directory, config, weights, replicas);
         }
         catch

@@ -18,7 +18,7 @@ public static class ConfigValidator
         Range("model.heads", c.Model.Heads, 0, 1024);
         Range("model.kv_heads", c.Model.KvHeads, 0, 1024);
         Range("model.intermediate", c.Model.Intermediate, 0, 1_000_000);
-        OneOf("model.dtype", c.Model.Dtype, [.. ModelDType.Names]);
+        OneOf("model.dtype", c.Model.Dtype, [.. ModelDType.TrainingNames]);
         OneOf("task.kind", c.Task.Kind, "arithmetic", "chain", "jsonl");
         Range("task.max_ops", c.Task.MaxOps, 1, 16);
         Range("task.min_digits", c.Task.MinDigits, 1, 9);

@@ -67,7 +67,7 @@ public sealed class TrainingSetup : IDisposable
     {
         var task = TaskFactory.Create(config.Task);
         var template = config.Task.PromptTemplate is { } text ? PromptTemplate.Resolve(text, "task.prompt_template") : null;
-        var dtype = ModelDType.Parse(config.Model.Dtype, "model.dtype");
+        var dtype = ModelDType.Parse(config.Model.Dtype, "model.dtype", trainable: true);
         var given = resumeFrom ?? config.Model.Checkpoint;
         if (given is null)
         {

@@ -51,11 +51,19 @@ public sealed class CliErrorTests
     }
 
     [Fact]
+    public void A_command_that_saves_what_it_trains_refuses_float64_which_is_for_loading_only()
+    {
+        var (code, error) = Run("train-eagle", "--policy", "/nonexistent/ckpt", "--dtype", "float64", "--device", "cpu");
+        code.Should().Be(2);
+        error.Trim().Should().Be("error: --dtype: 'float64' is not a model dtype a run can train and save in (expected one of: float32, bfloat16, float16).");
+    }
+
+    [Fact]
     public void A_bad_dtype_flag_is_a_one_line_error_naming_the_flag()
     {
         var (code, error) = Run("eval", "--checkpoint", "/nonexistent/ckpt", "--dtype", "fp8", "--device", "cpu");
         code.Should().Be(2);
-        error.Trim().Should().Be("error: --dtype: 'fp8' is not a model dtype (expected one of: float32, bfloat16, float16).");
+        error.Trim().Should().Be("error: --dtype: 'fp8' is not a model dtype (expected one of: float32, bfloat16, float16, float64).");
     }
 
     [Theory]

@@ -55,6 +55,27 @@ public sealed class VerifyLosslessControlsTests : IDisposable
     }
 
     [Fact]
+    public void In_float64_the_log_probs_agree_to_their_float32_storage_and_a_planted_bias_still_fails()
+    {
+        var (code, honest) = Run("none");
+        code.Should().Be(0);
+        honest.GetProperty("dtype").GetString().Should().Be("float64");
+        honest.GetProperty("logprob_tolerance").GetDouble().Should().Be(1e-6);
+        honest.GetProperty("cases").EnumerateArray().Single().GetProperty("logprob_max_abs_err").GetDouble().Should().BeLessThan(1e-6);
+
+        // Rounding is not what makes a planted bug fail: in float64 it fails as it does in float32.
+        Run("accept-off-by-one").Code.Should().Be(1);
+
+        (int Code, JsonElement Root) Run(string bias)
+        {
+            var json = Path.Combine(_dir, $"float64-{bias}.json");
+            var code = CliApp.Run(["verify-lossless", "--drafter", "random", "--draft-tokens", "2", "--temperature", "1.0", "--top-k", "0", "--top-p", "1.0",
+                "--adaptive", "off", "--inject-bias", bias, "--dtype", "float64", "--device", "cpu", "--threads", "2", "--json", json]);
+            return (code, JsonDocument.Parse(File.ReadAllText(json)).RootElement.Clone());
+        }
+    }
+
+    [Fact]
     public void An_unknown_bias_is_refused_with_the_valid_names()
     {
         var original = Console.Error;
