@@ -82,24 +82,28 @@ public sealed class EagleHead : nn.Module
     public List<Tensor> Unroll(PolicyModel policy, Tensor features, Func<int, Tensor> tokensAfter, int depth)
     {
         var (batch, time) = (features.shape[0], features.shape[1]);
-        var segments = new List<Tensor> { ContextInputs(policy, features, tokensAfter(0)) };          // [N, T, H] each
+        var context = ContextInputs(policy, features, tokensAfter(0));                                 // [N, T, H]
         if (Config.Chunk)
         {
-            segments.AddRange(Enumerable.Range(0, depth - 1).Select(j => Placeholders(depth - 1)[j].view(1, 1, -1).expand(batch, time, -1)));
+            var placeholders = Enumerable.Range(0, depth - 1).Select(j => Placeholders(depth - 1)[j].view(1, 1, -1).expand(batch, time, -1));
             var (positions, mask) = ChainLayout(depth, time, features.device);
-            var output = block.Forward(cat(segments, 1), positions.unsqueeze(0).expand(batch, -1), mask);
+            var output = block.Forward(cat([context, .. placeholders], 1), positions.unsqueeze(0).expand(batch, -1), mask);
             return Enumerable.Range(0, depth).Select(j => policy.HeadLogits(output.narrow(1, j * time, time))).ToList();
         }
 
-        var logits = new List<Tensor>();
+        // Step j computes only its own segment's queries; the earlier segments' keys and values stay in the memory, since
+        // their outputs (which never see later segments) would come out the same again.
+        var memory = new AttentionMemory();
+        var (logits, input) = (new List<Tensor>(), context);
         for (var j = 0; j < depth; j++)
         {
             var (positions, mask) = ChainLayout(j + 1, time, features.device);
-            var output = block.Forward(cat(segments, 1), positions.unsqueeze(0).expand(batch, -1), mask).narrow(1, j * time, time);
+            var newest = positions.narrow(0, j * time, time).unsqueeze(0).expand(batch, -1);
+            var output = block.Forward(input, newest, mask.narrow(2, j * time, time), memory);
             logits.Add(policy.HeadLogits(output));
             if (j + 1 < depth)
             {
-                segments.Add(Inputs(policy, output, tokensAfter(j + 1)));
+                input = Inputs(policy, output, tokensAfter(j + 1));
             }
         }
 

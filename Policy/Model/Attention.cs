@@ -48,6 +48,10 @@ public sealed class Attention : nn.Module<Tensor, Tensor>
         {
             (k, v) = ctx.Cache.Write(_layer, k, v, ctx.WriteIndex!, ctx.KeySpan);       // [B, KV, S, D]
         }
+        else if (ctx.Memory is not null)
+        {
+            (k, v) = ctx.Memory.Append(_layer, k, v);                                   // [B, KV, S, D]
+        }
 
         var y = _kvHeads == _heads ? nn.functional.scaled_dot_product_attention(q, k, v, ctx.Mask, 0.0, ctx.Mask is null)
             : ctx.Mask is null ? CausalGrouped(q, k, v)

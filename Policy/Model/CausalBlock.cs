@@ -37,8 +37,11 @@ public sealed class CausalBlock : nn.Module<Tensor, Tensor>
         return output;
     }
 
-    /// <summary>Cache-free pass with explicit <paramref name="positions"/> [B, T] and boolean <paramref name="mask"/> [B or 1, 1, T, T].</summary>
-    public Tensor Forward(Tensor x, Tensor positions, Tensor mask) => layer.Forward(x, Contexts.Explicit(positions, mask));
+    /// <summary>
+    /// Cache-free pass with explicit <paramref name="positions"/> [B, T] and boolean <paramref name="mask"/> [B or 1, 1, T, S];
+    /// with <paramref name="memory"/> the keys are its S − T earlier ones, then these T (which it keeps for the next pass).
+    /// </summary>
+    public Tensor Forward(Tensor x, Tensor positions, Tensor mask, AttentionMemory? memory = null) => layer.Forward(x, Contexts.Explicit(positions, mask, memory));
 
     private ContextBuilder Contexts => new(_config, rotary_emb);
 }

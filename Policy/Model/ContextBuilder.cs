@@ -14,11 +14,14 @@ internal sealed class ContextBuilder(PolicyConfig config, RotaryEmbedding rotary
         return new ForwardContext(cos, sin, Mask: null, Cache: null, WriteIndex: null, KeySpan: time);
     }
 
-    /// <summary>Cache-free pass with explicit positions [B, T] and boolean mask [B or 1, 1, T, T] (true = attend).</summary>
-    public ForwardContext Explicit(Tensor positions, Tensor mask)
+    /// <summary>
+    /// Cache-free pass with explicit positions [B, T] and boolean mask [B or 1, 1, T, S] (true = attend): S = T, or with
+    /// <paramref name="memory"/> its keys followed by the T new ones.
+    /// </summary>
+    public ForwardContext Explicit(Tensor positions, Tensor mask, AttentionMemory? memory = null)
     {
         var (cos, sin) = rotary.At(positions);
-        return new ForwardContext(cos, sin, mask, Cache: null, WriteIndex: null, KeySpan: positions.shape[1]);
+        return new ForwardContext(cos, sin, mask, Cache: null, WriteIndex: null, KeySpan: (memory?.Length ?? 0) + positions.shape[1], memory);
     }
 
     /// <summary>New tokens written after each sequence's cached length; <paramref name="validCounts"/> real tokens per row.</summary>

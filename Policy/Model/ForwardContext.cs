@@ -9,4 +9,6 @@ namespace RlSpec.Policy.Model;
 /// <param name="Cache">KV cache to write into and read from, or null for a cache-free (training) pass.</param>
 /// <param name="WriteIndex">Cache slot of each new token expanded to [B, KV, T, D]; null without a cache.</param>
 /// <param name="KeySpan">Number of cache slots attention reads (S).</param>
-internal sealed record ForwardContext(Tensor Cos, Tensor Sin, Tensor? Mask, KvCache? Cache, Tensor? WriteIndex, long KeySpan);
+/// <param name="Memory">Keys and values of earlier cache-free passes this one also attends to (after them in the mask's
+/// key axis, its own come last), or null.</param>
+internal sealed record ForwardContext(Tensor Cos, Tensor Sin, Tensor? Mask, KvCache? Cache, Tensor? WriteIndex, long KeySpan, AttentionMemory? Memory = null);

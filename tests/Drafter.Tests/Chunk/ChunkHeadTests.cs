@@ -22,7 +22,7 @@ public sealed class ChunkHeadTests : IDisposable
     }
 
     [Fact]
-    public void Training_time_unrolling_gives_exactly_the_logits_one_chunk_forward_gives_while_drafting()
+    public void Training_time_unrolling_gives_exactly_the_distributions_the_drafter_proposes_from_one_head_forward()
     {
         var policy = TinyPolicy.Create();
         var head = NewHead();
@@ -34,16 +34,25 @@ public sealed class ChunkHeadTests : IDisposable
         var padded = cat([ids, zeros(1, 6, ScalarType.Int64)], 1);
         var training = head.Unroll(policy, features, offset => padded.narrow(1, offset + 1, 10), depth: 4);
 
-        const int start = 4;   // context pairs 0..4, then one chunk for the tokens 2..5 places after row 4
-        using var cache = head.NewCache(1, 32, CPU);
-        var state = head.Extend(head.ContextInputs(policy, features.narrow(1, 0, start + 1), ids.narrow(1, 1, start + 1)), cache).select(1, start);
-        var drafting = head.DraftChunk(policy, state, cache, 4);                                             // [1, 4, V]
+        // The drafter sees pairs 0..4 in two rounds (as after a prefill and one verify step); the second round's pairs
+        // and the placeholders are read in one head forward. Its q at T = 1 is the softmax of the chunk's logits.
+        const int start = 4;
+        var drafter = new ChunkDrafter(policy, head);
+        drafter.Begin(1, new SamplingParams(1.0), 32);
+        drafter.ObserveHidden(output.Hidden, 0, [2], [[5, 6]]);
+        drafter.CatchUp();
+        var later = output.Hidden.ToDictionary(kv => kv.Key, kv => kv.Value.narrow(1, 2, 3));
+        drafter.ObserveHidden(later, 0, [3], [[7, 8, 9]]);
+        var proposal = drafter.Propose([sequence[..(start + 2)].Select(t => (int)t).ToList()], 4, new TokenSampler(1));
         for (var j = 0; j < 4; j++)
         {
-            (drafting[.., j] - training[j][.., start]).abs().max().item<float>().Should().BeLessThan(1e-4f, $"chunk position {j}");
+            (proposal.Probabilities![0, j] - training[j][0, start].softmax(-1)).abs().max().item<float>().Should().BeLessThan(1e-5f, $"chunk position {j}");
         }
 
-        cache.Lengths[0].Should().Be(start + 1 + 3, "the three placeholders sit after the context until the drafter rolls them back");
+        // The placeholders were scratch: proposing again, with no new pairs, reads the same context.
+        var again = drafter.Propose([sequence[..(start + 2)].Select(t => (int)t).ToList()], 4, new TokenSampler(2));
+        (again.Probabilities! - proposal.Probabilities!).abs().max().item<float>().Should().BeLessThan(1e-6f);
+        drafter.End();
     }
 
     [Fact]
