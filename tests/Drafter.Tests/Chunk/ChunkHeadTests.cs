@@ -34,8 +34,8 @@ public sealed class ChunkHeadTests : IDisposable
         var padded = cat([ids, zeros(1, 6, ScalarType.Int64)], 1);
         var training = head.Unroll(policy, features, offset => padded.narrow(1, offset + 1, 10), depth: 4);
 
-        // The drafter sees pairs 0..4 in two rounds (as after a prefill and one verify step); the second round's pairs
-        // and the placeholders are read in one head forward. Its q at T = 1 is the softmax of the chunk's logits.
+        // The drafter sees pairs 0..4 in two rounds (as after a prefill and one verify step) and reads the second round
+        // when it proposes. Its q at T = 1 is the softmax of the chunk's logits.
         const int start = 4;
         var drafter = new ChunkDrafter(policy, head);
         drafter.Begin(1, new SamplingParams(1.0), 32);
