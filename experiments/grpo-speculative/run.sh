@@ -11,6 +11,6 @@ rlspec sweep configs/grpo-arithmetic.yaml --out "$work/sweep" \
   --set model.checkpoint="$work/policy" --set model.threads=2 --set trainer.steps=60 \
   --grid speculation.enabled=true,false --grid seed=1,2,3 2>&1 | tee "$out/sweep.log"
 cp "$work/sweep/sweep.csv" "$work/sweep/sweep.md" "$out/"
-for run in "$work"/sweep/*/; do cp "$run/metrics.csv" "$out/$(basename "$run").metrics.csv"; done
+for run in "$work"/sweep/*/metrics.csv; do cp "$run" "$out/$(basename "$(dirname "$run")").metrics.csv"; done
 "${RLSPEC_PYTHON:-/usr/bin/python3}" "$here/plot.py" "$out"
 echo "results in $out (runs in $work/sweep)"
