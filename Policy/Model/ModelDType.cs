@@ -31,7 +31,7 @@ public static class ModelDType
             "float64" => ScalarType.Float64,
             _ => ScalarType.Float32,
         }
-        : throw new ArgumentException($"{where}: '{name}' is not a model dtype{(trainable ? " a run can train and save in" : "")} (expected one of: {string.Join(", ", allowed)}).");
+        : throw new ArgumentException($"{where}: '{name}' is not a model dtype{(trainable ? " that can be saved (float64 is for loading only)" : "")} (expected one of: {string.Join(", ", allowed)}).");
     }
 
     public static string Name(ScalarType dtype) => dtype switch

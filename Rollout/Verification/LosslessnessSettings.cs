@@ -34,9 +34,10 @@ public sealed record LosslessnessSettings(
     /// <remarks>
     /// float64 is how rounding is told from a bug: the verify forward's and the fresh forward's logits then agree far
     /// below float32's resolution, and log-probs are taken in float32 from float32-rounded logits, so they agree to the
-    /// bit unless a logit lands on the other side of a rounding boundary (one ulp: 9.5e-7 at |log p| of 8 to 16). The
-    /// tolerance is 1e-6, ten times tighter than float32's, where a ragged cached batch and an uncached forward over a
-    /// trained policy's sharp logits differ by up to about 1e-5.
+    /// bit unless a logit lands on the other side of a rounding boundary (about once in 1e8 logits; one ulp is 9.5e-7 at
+    /// magnitudes 8 to 16, which bounds |log p| of any token sampled in practice). The tolerance is 1e-6, ten times
+    /// tighter than float32's, where a ragged cached batch and an uncached forward over a trained policy's sharp logits
+    /// differ by up to about 1e-5.
     /// </remarks>
     public static LosslessnessSettings For(ScalarType dtype) => dtype == ScalarType.Float64
         ? new() { LogprobTolerance = 1e-6 }

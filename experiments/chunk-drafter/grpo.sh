@@ -2,7 +2,7 @@
 # Same learning with the chunk drafter: the speculative experiment's sweep (configs/grpo-arithmetic.yaml, 60 GRPO steps,
 # seeds 1 to 3, speculative against plain) with `speculation.drafter: chunk`, from a tiny policy with a chunk head
 # beside it in $1 (default: a fresh warm start and 150 steps of train-chunk). Writes results/grpo/: the sweep table,
-# each run's metrics, reward curves and the stage breakdown (about 12 minutes on 2 cores with a trained policy).
+# each run's metrics, reward curves and the stage breakdown (about 8 minutes on 2 cores with a trained policy).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../common.sh"

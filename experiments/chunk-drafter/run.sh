@@ -17,6 +17,6 @@ rlspec verify-lossless --checkpoint "$policy" --drafter chunk --top-k 0 --json "
 # The same grid in float64: the verify and the fresh forward then differ by rounding far below float32's resolution.
 rlspec verify-lossless --checkpoint "$policy" --drafter chunk --top-k 0 --dtype float64 --json "$out/$name-lossless-chunk-float64.json" --threads 2 \
   2>&1 | tee "$out/$name-lossless-chunk-float64.log"
-rlspec bench generation --checkpoint "$policy" --drafter eagle,chunk --batch 1,8,64 --adaptive both --repeats 3 --threads 1 \
+rlspec bench generation --checkpoint "$policy" --drafter eagle,chunk --batch 1,8,64 --adaptive off --repeats 3 --threads 1 \
   --json "$out/$name-bench-generation.json"                                     2>&1 | tee "$out/$name-bench-generation.log"
 /usr/bin/python3 "$here/plot_positions.py" "$out/$name-bench-generation.json" "$out/$name-acceptance-by-position.png"

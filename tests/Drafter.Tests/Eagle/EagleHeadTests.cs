@@ -24,12 +24,15 @@ public sealed class EagleHeadTests : IDisposable
         head.state_dict()["fc.weight"].shape.Should().Equal(32, 96);
     }
 
-    [Fact]
-    public void Training_time_unrolling_gives_exactly_the_logits_drafting_through_the_cache_gives()
+    [Theory]
+    [InlineData(2)]   // grouped-query attention, as the tiny policy
+    [InlineData(4)]   // one KV head per query head: the other attention path
+    public void Training_time_unrolling_gives_exactly_the_logits_drafting_through_the_cache_gives(int kvHeads)
     {
-        var policy = TinyPolicy.Create();
+        var config = TinyPolicy.Config with { NumKvHeads = kvHeads };
+        var policy = TinyPolicy.Create(config: config);
         manual_seed(6);
-        var head = new EagleHead(TinyPolicy.Config, EagleConfig.For(TinyPolicy.Config));
+        var head = new EagleHead(config, EagleConfig.For(config));
         head.eval();
         using var _ = no_grad();
         long[] sequence = [1, 5, 6, 7, 8, 9, 10, 11, 12, 13];

@@ -55,7 +55,7 @@ public sealed class CliErrorTests
     {
         var (code, error) = Run("train-eagle", "--policy", "/nonexistent/ckpt", "--dtype", "float64", "--device", "cpu");
         code.Should().Be(2);
-        error.Trim().Should().Be("error: --dtype: 'float64' is not a model dtype a run can train and save in (expected one of: float32, bfloat16, float16).");
+        error.Trim().Should().Be("error: --dtype: 'float64' is not a model dtype that can be saved (float64 is for loading only) (expected one of: float32, bfloat16, float16).");
     }
 
     [Fact]
@@ -68,6 +68,7 @@ public sealed class CliErrorTests
 
     [Theory]
     [InlineData("model.dtype=half", "*'model.dtype' must be one of float32, bfloat16, float16; got 'half'*")]
+    [InlineData("model.dtype=float64", "*'model.dtype' must be one of float32, bfloat16, float16; got 'float64'*")]
     [InlineData("task.prompt_template=/nonexistent/template.txt", "*task.prompt_template: '/nonexistent/template.txt' is neither a file nor a template containing {prompt}*")]
     public void Bad_model_and_template_settings_fail_before_a_run_directory_exists(string setting, string message)
     {
