@@ -102,7 +102,8 @@ public static class TrainCommand
         TrainingProgress.Show(start.Step, config.Trainer.Steps, (steps, lines) => TrainingPipeline.Run(setup.Parts(lines), start, steps, afterStep));
         var after = Evaluate(evaluator, setup, log, "after training");
         report?.Invoke(setup, log);
-        var summary = TrainingSummary.From(runDir, before, after, MetricsLog.Read(Path.Combine(runDir, MetricsLog.FileName)));
+        var plainAt = setup.Drafter is not null && config.Speculation.PlainEvery > 0 ? config.Speculation.HealthOptions().PlainAt : (Func<int, bool>?)null;
+        var summary = TrainingSummary.From(runDir, before, after, MetricsLog.Read(Path.Combine(runDir, MetricsLog.FileName)), plainAt);
         summary.Save();
         summary.Print();
         return summary;

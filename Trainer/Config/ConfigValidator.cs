@@ -53,6 +53,7 @@ public static class ConfigValidator
         Require(c.Speculation.AlarmDrop is > 0 and < 1, "speculation.alarm_drop", $"must be in (0, 1), got {c.Speculation.AlarmDrop}");
         Range("speculation.alarm_max_lag", c.Speculation.AlarmMaxLag, 0, 1_000_000);
         Range("speculation.recovery_probe_every", c.Speculation.RecoveryProbeEvery, 1, 100_000);
+        Range("speculation.plain_every", c.Speculation.PlainEvery, 0, 100_000);
         Range("drafter.steps_per_update", c.Drafter.StepsPerUpdate, 0, 100_000);
         Require(c.Drafter.LearningRate is > 0 and < 1, "drafter.learning_rate", $"must be in (0, 1), got {c.Drafter.LearningRate}");
         Range("drafter.batch_records", c.Drafter.BatchRecords, 1, 100_000);

@@ -35,10 +35,13 @@ public sealed record SpeculationSection
     /// <summary>While auto-disabled, one step in this many speculates as a probe.</summary>
     public int RecoveryProbeEvery { get; init; } = Health.ProbeEvery;
 
+    /// <summary>Every this-many-th step generates plainly, so the run's summary compares speculative and plain generation on its own steps (0 = never).</summary>
+    public int PlainEvery { get; init; } = Health.PlainEvery;
+
     /// <summary>The engine's options; <paramref name="adaptive"/> overrides the config's (benchmarks compare both).</summary>
     public SpeculationOptions Options(bool? adaptive = null) => new(DraftTokens, adaptive ?? Adaptive, ResumeWindow: ResumeWindow);
 
-    public DrafterHealthOptions HealthOptions() => new(AlarmWindow, AlarmDrop, AlarmMaxLag, AutoDisable, RecoveryProbeEvery);
+    public DrafterHealthOptions HealthOptions() => new(AlarmWindow, AlarmDrop, AlarmMaxLag, AutoDisable, RecoveryProbeEvery, PlainEvery);
 
     private static readonly SpeculationOptions Defaults = new();
     private static readonly DrafterHealthOptions Health = new();

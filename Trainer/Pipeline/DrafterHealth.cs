@@ -39,7 +39,7 @@ public sealed class DrafterHealth
     {
         lock (_gate)
         {
-            return _plan.GetValueOrDefault(step, true);
+            return Planned(step);
         }
     }
 
@@ -74,7 +74,7 @@ public sealed class DrafterHealth
     {
         lock (_gate)
         {
-            var speculated = _plan.GetValueOrDefault(step, true);
+            var speculated = Planned(step);
             _plan.Remove(step);
             var lagAlarm = lag > _options.MaxLag;
             var level = LevelLocked();
@@ -133,6 +133,9 @@ public sealed class DrafterHealth
             Observe(step - 1, acceptance, lag);
         }
     }
+
+    // A scheduled plain step (plain_every) is plain whatever the health decided; it is judged only on the drafter's lag.
+    private bool Planned(int step) => !_options.PlainAt(step) && _plan.GetValueOrDefault(step, true);
 
     private double? LevelLocked()
     {

@@ -6,10 +6,13 @@ using RlSpec.Trainer.Runs;
 namespace RlSpec.Trainer.Training;
 
 /// <summary>End-of-run summary: accuracy before/after, reward curve ends, speculation and where the time went.</summary>
+/// <param name="PlainSteps">With <c>speculation.plain_every</c>: generation on the run's speculative and on its plain
+/// steps (null otherwise).</param>
 public sealed record TrainingSummary(string RunDirectory, double? AccuracyBefore, double? AccuracyAfter, int Steps, double FirstReward, double LastReward,
-    double AcceptanceLength, double TokensPerSecond, IReadOnlyDictionary<string, double> StageSeconds)
+    double AcceptanceLength, double TokensPerSecond, IReadOnlyDictionary<string, double> StageSeconds, InRunComparison? PlainSteps = null)
 {
-    public static TrainingSummary From(string runDir, double? before, double? after, IReadOnlyList<StepMetrics> rows)
+    /// <param name="plainAt">Whether a 0-based step generated plainly by schedule (<c>speculation.plain_every</c>); null: none did.</param>
+    public static TrainingSummary From(string runDir, double? before, double? after, IReadOnlyList<StepMetrics> rows, Func<int, bool>? plainAt = null)
     {
         var stages = new Dictionary<string, double>
         {
@@ -21,8 +24,10 @@ public sealed record TrainingSummary(string RunDirectory, double? AccuracyBefore
             ["drafter_align"] = rows.Sum(r => r.AlignSeconds),
             ["step"] = rows.Sum(r => r.StepSeconds),
         };
+        var speculative = plainAt is null ? rows : rows.Where(r => !plainAt(r.Step - 1)).ToList();
         return new TrainingSummary(runDir, before, after, rows.Count, rows.FirstOrDefault()?.RewardMean ?? 0, rows.LastOrDefault()?.RewardMean ?? 0,
-            rows.Count == 0 ? 0 : rows.Average(r => r.AcceptanceLength), rows.Count == 0 ? 0 : rows.Average(r => r.TokensPerSecond), stages);
+            speculative.Count == 0 ? 0 : speculative.Average(r => r.AcceptanceLength), rows.Count == 0 ? 0 : rows.Average(r => r.TokensPerSecond), stages,
+            plainAt is null ? null : InRunComparison.From(rows, plainAt));
     }
 
     public string Markdown()
@@ -40,6 +45,12 @@ public sealed record TrainingSummary(string RunDirectory, double? AccuracyBefore
         }
 
         text.AppendLine(CultureInfo.InvariantCulture, $"| step (total) | {total:F2} | 100% |");
+        if (PlainSteps is { } c)
+        {
+            text.AppendLine();
+            text.AppendLine(c.Markdown());
+        }
+
         return text.ToString();
     }
 

@@ -35,6 +35,7 @@ public sealed class DefaultsTests
             { "speculation.alarm_max_lag", config.Speculation.AlarmMaxLag, new DrafterHealthOptions().MaxLag },
             { "speculation.auto_disable", config.Speculation.AutoDisable, new DrafterHealthOptions().AutoDisable },
             { "speculation.recovery_probe_every", config.Speculation.RecoveryProbeEvery, new DrafterHealthOptions().ProbeEvery },
+            { "speculation.plain_every", config.Speculation.PlainEvery, new DrafterHealthOptions().PlainEvery },
             { "rollout.temperature", config.Rollout.Temperature, sampling.Temperature },
             { "rollout.top_k", config.Rollout.TopK, sampling.TopK },
             { "rollout.top_p", config.Rollout.TopP, sampling.TopP },

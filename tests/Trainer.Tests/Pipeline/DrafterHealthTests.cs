@@ -32,6 +32,23 @@ public sealed class DrafterHealthTests
     }
 
     [Fact]
+    public void Scheduled_plain_steps_generate_plainly_and_their_acceptance_of_one_is_no_alarm()
+    {
+        var health = new DrafterHealth(new DrafterHealthOptions(PlainEvery: 3), lead: 0);
+        var plan = new List<bool>();
+        var verdicts = new List<HealthVerdict>();
+        for (var step = 0; step < 9; step++)
+        {
+            plan.Add(health.Speculates(step));
+            verdicts.Add(health.Observe(step, plan[^1] ? Healthy[step] : 1.0, 1));
+        }
+
+        plan.Should().Equal(true, true, false, true, true, false, true, true, false);
+        verdicts.Should().OnlyContain(v => !v.Alarm, "a plain step's acceptance length of 1 is not a drafter that got worse");
+        health.Level.Should().BeApproximately(3.6, 0.15, "the level is the speculative steps' median");
+    }
+
+    [Fact]
     public void A_drafter_left_unaligned_while_the_policy_moves_raises_the_lag_alarm()
     {
         // Alignment off: the drafter stays at version 0 while step s generates with version s.
