@@ -1,5 +1,4 @@
 using FluentAssertions;
-using RlSpec.Trainer.Runs;
 using Xunit;
 
 namespace RlSpec.Trainer.Tests.Training;
@@ -14,8 +13,8 @@ public sealed class DrafterSupervisionTests(TinyRuns runs) : IClassFixture<TinyR
     [Fact]
     public void Supervision_from_the_rollouts_aligns_the_drafter_every_step_without_a_recompute_forward()
     {
-        var fromRollouts = Metrics(runs.Speculative);   // the default, drafter.supervision: rollouts
-        var fromRecompute = Metrics(runs.Train("recompute-supervision", "drafter.supervision=recompute"));
+        var fromRollouts = TinyRuns.Metrics(runs.Speculative);   // the default, drafter.supervision: rollouts
+        var fromRecompute = TinyRuns.Metrics(runs.Train("recompute-supervision", "drafter.supervision=recompute"));
 
         fromRollouts.Should().OnlyContain(r => double.IsFinite(r.DrafterKl), "every step's rollouts left fresh records to align on");
         fromRecompute.Should().OnlyContain(r => double.IsFinite(r.DrafterKl));
@@ -24,5 +23,4 @@ public sealed class DrafterSupervisionTests(TinyRuns runs) : IClassFixture<TinyR
             "with trainer.recompute_logprobs: auto nothing else needs the recompute but its check on the first of every 10 steps");
     }
 
-    private static List<StepMetrics> Metrics(string run) => MetricsLog.Read(Path.Combine(run, MetricsLog.FileName));
 }

@@ -1,6 +1,5 @@
 using FluentAssertions;
 using RlSpec.Trainer.Cli;
-using RlSpec.Trainer.Runs;
 using Xunit;
 
 namespace RlSpec.Trainer.Tests.Training;
@@ -16,7 +15,7 @@ public sealed class PlainEveryTests(TinyRuns runs) : IClassFixture<TinyRuns>
     public void Every_second_step_generates_plainly_and_the_summary_compares_the_two_kinds_of_step()
     {
         var summary = TrainCommand.Fresh(runs.Config(Path.Combine(runs.Root, "plain-every"), "speculation.plain_every=2"));
-        var rows = MetricsLog.Read(Path.Combine(summary.RunDirectory, MetricsLog.FileName));
+        var rows = TinyRuns.Metrics(summary.RunDirectory);
 
         rows.Where(r => r.Step % 2 == 0).Should().OnlyContain(r => r.AcceptanceLength == 1.0, "steps 2, 4 and 6 decode without drafts");
         rows.Where(r => r.Step % 2 == 1).Should().OnlyContain(r => r.AcceptanceLength > 1.0, "the other steps speculate");

@@ -10,14 +10,13 @@ namespace RlSpec.Trainer.Tests.Training;
 [Collection("console")]
 public sealed class RunAnalysisTests(TinyRuns runs) : IClassFixture<TinyRuns>
 {
-    private static List<StepMetrics> Metrics(string run) => MetricsLog.Read(Path.Combine(run, MetricsLog.FileName));
 
     private static List<RolloutRecord> Rollouts(string run) => RolloutLog.Read(Path.Combine(run, RolloutLog.FileName)).Records;
 
     [Fact]
     public void A_healthy_aligned_run_raises_no_alarm_and_logs_which_drafter_weights_drafted_each_sample()
     {
-        var metrics = Metrics(runs.Speculative);
+        var metrics = TinyRuns.Metrics(runs.Speculative);
         var rollouts = Rollouts(runs.Speculative);
 
         metrics.Should().HaveCount(6).And.OnlyContain(r => r.DrafterAlarm == 0);
@@ -42,7 +41,7 @@ public sealed class RunAnalysisTests(TinyRuns runs) : IClassFixture<TinyRuns>
     public void A_run_whose_drafter_is_left_unaligned_while_the_policy_moves_raises_the_alarm()
     {
         var run = runs.Train("unaligned", "drafter.align=false", "trainer.learning_rate=0.01", "speculation.alarm_max_lag=1");
-        var metrics = Metrics(run);
+        var metrics = TinyRuns.Metrics(run);
         var rollouts = Rollouts(run);
 
         metrics.Select(r => r.DrafterVersionLag).Should().Equal(0L, 1L, 2L, 3L, 4L, 5L);
@@ -59,7 +58,7 @@ public sealed class RunAnalysisTests(TinyRuns runs) : IClassFixture<TinyRuns>
     {
         var run = runs.Train("auto-disable", "drafter.align=false", "trainer.learning_rate=0.01", "speculation.alarm_max_lag=1", "speculation.auto_disable=true",
             "speculation.recovery_probe_every=1");
-        var metrics = Metrics(run);
+        var metrics = TinyRuns.Metrics(run);
 
         metrics.Select(r => r.DrafterAlarm).Should().Equal(0, 0, 1, 1, 1, 1);
         metrics.Take(3).Should().OnlyContain(r => r.AcceptanceLength > 1, "step 3 drafted and raised the alarm");

@@ -4,6 +4,7 @@ using RlSpec.Policy.Tasks;
 using RlSpec.Policy.Tokenization;
 using RlSpec.Trainer.Cli;
 using RlSpec.Trainer.Config;
+using RlSpec.Trainer.Runs;
 
 namespace RlSpec.Trainer.Tests.Training;
 
@@ -48,6 +49,9 @@ public sealed class TinyRuns : IDisposable
             "trainer.steps=6", "trainer.learning_rate=0.003", "logging.checkpoint_every=3", $"logging.run_dir={runDir}", .. overrides,
         ]);
     }
+
+    /// <summary>The rows of a run's <c>metrics.csv</c>.</summary>
+    public static List<StepMetrics> Metrics(string runDir) => MetricsLog.Read(Path.Combine(runDir, MetricsLog.FileName));
 
     public void Dispose() => Directory.Delete(Root, recursive: true);
 }
