@@ -29,12 +29,20 @@ internal sealed class GenerationRun(GenerationEngine engine, IReadOnlyList<Gener
     private readonly LiveBatchStats _liveBatch = new();
     private bool _speculatedLastStep;
 
+    /// <summary>Seconds the drafter has spent outside steps, in all (see <see cref="Drafting"/>).</summary>
+    private double _drafterSeconds;
+
+    /// <summary>The drafter's work on admitted rows (prefill catch-up, row copies) not yet charged to a speculative step.</summary>
+    private double _admissionDrafting;
+
     public GenerationResult Complete()
     {
         while (true)
         {
             var clock = Stopwatch.StartNew();
+            var drafted = _drafterSeconds;
             Admit();
+            _admissionDrafting += _drafterSeconds - drafted;
             if (_live.Count == 0)
             {
                 break;
@@ -51,9 +59,13 @@ internal sealed class GenerationRun(GenerationEngine engine, IReadOnlyList<Gener
             var draining = scheduler.QueueEmpty;
             Release();
             // Timed to here, so the controller compares what a step really costs: disposing a speculative step's many
-            // tensors and releasing rows from the drafter too, not only the work inside Step.
+            // tensors and releasing rows from the drafter too, not only the work inside Step; and the drafter's work on
+            // the rows admitted since the last speculative step (reading their prompts), which speculation causes and
+            // plain decoding does not pay, charged to the next speculative step.
             var seconds = clock.Elapsed.TotalSeconds;
-            controller?.Observe(live, step.K, step.Counts, step.Accepted, step.DraftSeconds, seconds - admitSeconds, step.Resumed);
+            var admitted = step.K > 0 ? _admissionDrafting : 0;
+            _admissionDrafting -= admitted;
+            controller?.Observe(live, step.K, step.Counts, step.Accepted, seconds - admitSeconds + admitted, step.Resumed, step.Emitted);
             _liveBatch.Add(live, step.K, step.Emitted, seconds, draining);
         }
 
@@ -106,7 +118,7 @@ internal sealed class GenerationRun(GenerationEngine engine, IReadOnlyList<Gener
             return;
         }
 
-        _drafter?.Prefill(first, prompts);
+        Drafting(d => d.Prefill(first, prompts));
         var (ids, lengths) = PaddedBatch.Build(heads, engine.Tokenizer.Special.Pad, _model.Device);
         var output = _model.Forward(ids, cache.Slice(first, prefills.Count), lengths, engine.CaptureLayers);
         // Prompt position i is followed by prompt token i+1; the last head position's output is the pending token.
@@ -115,7 +127,7 @@ internal sealed class GenerationRun(GenerationEngine engine, IReadOnlyList<Gener
         // it like every other position, so a prompt whose samples finish before speculation resumes costs nothing.
         if (controller?.Options.Adaptive != true || _speculatedLastStep)
         {
-            (_drafter as IHiddenStateDrafter)?.CatchUp(first, prefills.Count);
+            Drafting(d => (d as IHiddenStateDrafter)?.CatchUp(first, prefills.Count));
         }
 
         if (_recorder?.Observe(output) is { } forward)
@@ -205,7 +217,7 @@ internal sealed class GenerationRun(GenerationEngine engine, IReadOnlyList<Gener
         var accepted = step.Accepted.Select((a, b) => Math.Min(a, counts[b])).ToArray();
         _stats.AddStep(k, counts, accepted, emitted);
         _stats.AddTimes(draftSeconds, verifySeconds, sampleSeconds, seconds - draftSeconds - verifySeconds - sampleSeconds);
-        return new StepOutcome(k, emitted.Sum(), counts, accepted, draftSeconds, resumed);
+        return new StepOutcome(k, emitted.Sum(), counts, accepted, resumed);
     }
 
     /// <summary>Finished rows hand in their results and leave; the last live rows move into their slots.</summary>
@@ -243,7 +255,18 @@ internal sealed class GenerationRun(GenerationEngine engine, IReadOnlyList<Gener
         if (from.Count > 0)
         {
             cache.CopyRows(from, to);
-            _drafter?.CopyRows(from, to);
+            Drafting(d => d.CopyRows(from, to));
+        }
+    }
+
+    /// <summary>Drafter work outside a step, timed into <see cref="_drafterSeconds"/>.</summary>
+    private void Drafting(Action<IDrafter> work)
+    {
+        if (_drafter is not null)
+        {
+            var start = Stopwatch.GetTimestamp();
+            work(_drafter);
+            _drafterSeconds += Stopwatch.GetElapsedTime(start).TotalSeconds;
         }
     }
 
@@ -256,6 +279,6 @@ internal sealed class GenerationRun(GenerationEngine engine, IReadOnlyList<Gener
         }
     }
 
-    /// <summary>What one verify step did: k, tokens emitted, per row drafts proposed and accepted, drafting time, and whether it resumed speculation after plain steps.</summary>
-    private sealed record StepOutcome(int K, long Emitted, int[] Counts, int[] Accepted, double DraftSeconds, bool Resumed);
+    /// <summary>What one verify step did: k, tokens emitted, per row drafts proposed and accepted, and whether it resumed speculation after plain steps.</summary>
+    private sealed record StepOutcome(int K, long Emitted, int[] Counts, int[] Accepted, bool Resumed);
 }

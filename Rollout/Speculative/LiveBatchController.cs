@@ -4,28 +4,36 @@ namespace RlSpec.Rollout.Speculative;
 /// Chooses k (0 = plain decoding) for every verify step from the rows live now. A continuous batch drains as
 /// sequences finish, and speculation pays on a small live batch (verification is memory-bound) long before it pays
 /// on a full one (compute-bound), so costs are measured online per live-row bucket (1, 2, 3–4, 5–8, …): each
-/// speculative step's time is stored as a ratio to a plain step at the same live count (<see cref="PlainStepCurve"/>),
-/// and acceptance, by draft position (<see cref="AcceptanceByPosition"/>), is shared by all buckets. Each bucket turns
-/// its ratios into a <see cref="SpeculationCostModel"/> and picks its best k. Within a bucket: plain decoding is
-/// measured three times before any probe; a probe speculates at full k for two steps and only the second is measured
-/// (the first pays the drafter's catch-up on the plain steps); speculation is switched on once three probes agree it
-/// pays, or one says so clearly. While off, full k is re-probed with exponential back-off (ProbeEvery, 2×, 4× … up to
-/// 256 steps in that bucket); while on, plain decoding is re-measured every ProbeEvery steps. A bucket that has not
-/// decided yet speculates at once (after one plain step for its baseline) where a fuller bucket found that it pays, since
-/// verifying k drafts only gets cheaper relative to a plain step as the batch drains. One controller should live as
-/// long as the workload (RL generates batch after batch); with Adaptive off it always returns the configured k.
+/// speculative step's time (drafting and verifying) is read as a ratio to a plain step at the same live count
+/// (<see cref="PlainStepCurve"/>), and acceptance, by draft position (<see cref="AcceptanceByPosition"/>), and the share
+/// of confirmed tokens rows keep (<see cref="KeptTokens"/>) are shared by all buckets. Each bucket turns its ratios into
+/// a <see cref="SpeculationCostModel"/> and picks its best k. Timings are lower quartiles of the last few
+/// (<see cref="RollingTiming"/>), and ratios are taken when a decision is made, against the plain baseline then.
+/// Within a bucket: plain decoding is measured three times before any probe; a probe speculates at full k for two
+/// steps and only the second is measured (the first pays the drafter's catch-up on the plain steps); speculation is
+/// switched on once three probes agree it pays, or two say so clearly. While off, full k is re-probed, and while on
+/// plain decoding is re-measured (two steps, of which only the second is measured) or, below full k, full k is tried,
+/// with exponential back-off: ProbeEvery steps in that bucket, 2×, 4× … up to 256, from ProbeEvery again when the
+/// verdict changes. Steady speculative steps all measure acceptance, so a drafter that drifts is seen at once. A
+/// bucket that has not decided yet speculates at once (after one plain step for its baseline) where a fuller bucket
+/// found that it pays, since verifying k drafts only gets cheaper relative to a plain step as the batch drains. One
+/// controller should live as long as the workload (RL generates batch after batch); with Adaptive off it always
+/// returns the configured k.
 /// </summary>
 public sealed class LiveBatchController
 {
     private const int MaxProbeInterval = 256;
     private const int PlainWarmupSteps = 3;
     private const int TrustedProbes = 3;
+    private const int ClearProbes = 2;
     private const double ClearLoss = 0.75;
     private const double ClearWin = 1.3;
     private readonly PlainStepCurve _plain = new();
     private readonly Dictionary<int, Bucket> _buckets = [];
     private readonly AcceptanceByPosition _acceptance;
+    private readonly KeptTokens _kept = new();
     private int? _timeNext;
+    private bool _warmingPlain;
     private bool _timingProbe;
 
     public LiveBatchController(SpeculationOptions options)
@@ -43,8 +51,11 @@ public sealed class LiveBatchController
     /// </summary>
     public int ResumeWindow => _timingProbe ? 1 : Options.ResumeWindow;
 
-    /// <summary>Expected tokens per verify step with k drafts, from the acceptance measured so far by draft position.</summary>
-    public double ExpectedTokens(int k) => _acceptance.ExpectedTokens(k);
+    /// <summary>
+    /// Expected tokens a row keeps per verify step with k drafts: from the acceptance measured so far by draft position,
+    /// times the fraction of confirmed tokens rows kept (<see cref="KeptTokens"/>).
+    /// </summary>
+    public double ExpectedTokens(int k) => k == 0 ? 1.0 : _acceptance.ExpectedTokens(k) * _kept.Fraction;
 
     /// <summary>Bucket index of a live-row count: 0 for 1 row, 1 for 2, 2 for 3–4, 3 for 5–8, …</summary>
     public static int BucketOf(int live) => live <= 1 ? 0 : 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)(live - 1));
@@ -94,45 +105,68 @@ public sealed class LiveBatchController
         }
 
         bucket.SinceProbe++;
-        var best = trusted ? model.BestK(_acceptance.ExpectedTokens) : 0;
+        var best = trusted ? model.BestK(ExpectedTokens) : 0;
+        if ((best > 0) != bucket.Speculating)
+        {
+            // The verdict changed: check the other side again soon.
+            bucket.Speculating = best > 0;
+            bucket.ProbeInterval = Options.ProbeEvery;
+        }
+
+        if (bucket.SinceProbe < bucket.ProbeInterval)
+        {
+            return best;
+        }
+
+        // A trusted verdict is checked less and less often: each check costs steps on the losing side (a probe where
+        // speculation is off, plain steps where it pays: at batch 1 a plain step yields a third of a speculative one).
+        bucket.SinceProbe = 0;
+        if (trusted)
+        {
+            bucket.ProbeInterval = Math.Min(MaxProbeInterval, bucket.ProbeInterval * 2);
+        }
+
         if (best == 0)
         {
-            if (bucket.SinceProbe < bucket.ProbeInterval)
-            {
-                return 0;
-            }
-
-            bucket.SinceProbe = 0;
-            if (trusted)
-            {
-                bucket.ProbeInterval = Math.Min(MaxProbeInterval, bucket.ProbeInterval * 2);
-            }
-
             return Probe(max);
         }
 
-        bucket.ProbeInterval = Options.ProbeEvery;
-        if (bucket.SinceProbe >= Options.ProbeEvery)
+        // Speculating below full k, every other check speculates at full k instead: a step that continues speculation has
+        // no gap in the drafter's context, so it measures the later draft positions' acceptance and full k's cost, which
+        // the steps at the smaller k cannot (an early, noisy estimate would otherwise hold k down for good).
+        if (best < max && bucket.Checks++ % 2 == 1)
         {
-            bucket.SinceProbe = 0;
-            return 0;
+            return max;
         }
 
-        return best;
+        _warmingPlain = true;
+        return 0;
     }
 
     /// <summary>
     /// Records one finished step at <paramref name="live"/> rows: k used, per row the drafts proposed and accepted, and its
-    /// timings. A step that <paramref name="resumed"/> speculation after plain steps is not steady speculation: it paid the
-    /// drafter's catch-up on them instead of its per-step reading, and drafted from a context with a gap (see
-    /// <see cref="SpeculationOptions.ResumeWindow"/>), so neither its timing nor its acceptance is kept; the next step
-    /// speculates again with the same k to be measured (its acceptance too, unless it is a timing-only probe).
+    /// timing, and the tokens its rows kept (<paramref name="emitted"/>; null = all it confirmed). A speculative step's
+    /// timing includes the drafter's work on rows admitted since the last one. A step that <paramref name="resumed"/>
+    /// speculation after plain steps is not steady speculation: it paid the drafter's catch-up on them instead of its
+    /// per-step reading, and drafted from a context with a gap (see <see cref="SpeculationOptions.ResumeWindow"/>), so
+    /// neither its timing nor its acceptance is kept; the next step speculates again with the same k to be measured (its
+    /// acceptance too, unless it is a timing-only probe).
     /// </summary>
-    public void Observe(int live, int k, IReadOnlyList<int> proposed, IReadOnlyList<int> accepted, double draftSeconds, double stepSeconds, bool resumed = false)
+    public void Observe(int live, int k, IReadOnlyList<int> proposed, IReadOnlyList<int> accepted, double stepSeconds, bool resumed = false, long? emitted = null)
     {
         if (k > 0 && resumed)
         {
             _timeNext = k;
+            return;
+        }
+
+        // The first plain step after speculation runs slower (measured at 64 rows on the tiny policy: 4.1 against 3.8 ms,
+        // the drafter's admission work aside), and while speculation is on every re-measurement of plain decoding would be
+        // such a step: a baseline that makes speculation look better than it is. Two plain steps; only the second is kept.
+        if (k == 0 && _warmingPlain)
+        {
+            _warmingPlain = false;
+            _timeNext = 0;
             return;
         }
 
@@ -141,16 +175,22 @@ public sealed class LiveBatchController
             _acceptance.Observe(proposed, accepted);
         }
 
+        if (k > 0)
+        {
+            var confirmed = live + proposed.Zip(accepted, Math.Min).Sum();
+            _kept.Observe(confirmed, emitted ?? confirmed);
+        }
+
         if (k == 0)
         {
             _plain.Add(live, stepSeconds);
         }
-        else if (_plain.At(live) is { } plain && plain > 0)
+        else if (_plain.At(live) is > 0)
         {
-            var bucket = BucketFor(live);
-            bucket.Ratio[Math.Min(k, Options.DraftTokens)].Add((stepSeconds - draftSeconds) / plain);
-            // A drafter that found nothing to propose still spent its time looking.
-            bucket.DraftPerToken.Add(draftSeconds / k / plain);
+            // Kept in seconds and read relative to the plain baseline when a decision is made (see RollingTiming.Relative).
+            // Drafting stays in: what it costs per step does not scale with k (reading the committed positions), so a
+            // per-token draft cost measured at one k would mislead at another.
+            BucketFor(live).Step[Math.Min(k, Options.DraftTokens)].Add(stepSeconds, live);
         }
     }
 
@@ -159,19 +199,22 @@ public sealed class LiveBatchController
     public SpeculationCostModel? CostModel(int live)
     {
         var bucket = BucketFor(live);
-        if (!bucket.DraftPerToken.HasValue)
+        if (!bucket.Step.Any(t => t.HasValue))
         {
             return null;
         }
 
-        var verify = new double[Options.DraftTokens + 1];
-        verify[0] = 1.0;
-        for (var k = 1; k < verify.Length; k++)
+        // Every speculative sample was taken after some plain step, so the curve has a value at its live count.
+        double Plain(int at) => _plain.At(at)!.Value;
+        var measured = bucket.Step.Select(t => t.HasValue ? t.Relative(Plain) : (double?)null).ToArray();
+        var steps = new double[Options.DraftTokens + 1];
+        steps[0] = 1.0;
+        for (var k = 1; k < steps.Length; k++)
         {
-            verify[k] = bucket.Ratio[k].HasValue ? bucket.Ratio[k].Value : bucket.Interpolate(k);
+            steps[k] = measured[k] ?? Bucket.Interpolate(measured, k);
         }
 
-        return new SpeculationCostModel(1.0, bucket.DraftPerToken.Value, verify);
+        return new SpeculationCostModel(1.0, steps);
     }
 
     /// <summary>Full k, as a timing-only probe once acceptance has been measured (see <see cref="ResumeWindow"/>).</summary>
@@ -182,15 +225,21 @@ public sealed class LiveBatchController
     }
 
     /// <summary>
-    /// One probe's timing is too noisy to decide near break-even: that needs a median over a few probes. One that wins or
-    /// loses clearly (predicted far from plain at full k) is enough; the steps that follow keep measuring either way.
+    /// One probe's timing is too noisy to decide near break-even: that needs a few probes. Two that win or lose clearly
+    /// (predicted far from plain at full k) are enough, but never one: a single probe slowed by a neighbour's burst
+    /// would switch speculation off in that bucket for hundreds of steps (the back-off), and one timed against a plain
+    /// baseline still slowed by the workload's first steps would switch it on where it loses.
     /// </summary>
-    private bool IsTrusted(Bucket bucket, SpeculationCostModel model) =>
-        bucket.Ratio[Options.DraftTokens].Count >= TrustedProbes || model.Speedup(_acceptance.ExpectedTokens, Options.DraftTokens) is < ClearLoss or > ClearWin;
+    private bool IsTrusted(Bucket bucket, SpeculationCostModel model) => bucket.Step[Options.DraftTokens].Count switch
+    {
+        >= TrustedProbes => true,
+        >= ClearProbes => model.Speedup(ExpectedTokens, Options.DraftTokens) is < ClearLoss or > ClearWin,
+        _ => false,
+    };
 
     /// <summary>Whether some fuller bucket's trusted measurements say speculation pays there.</summary>
     private bool PaysOnAFullerBatch(int index) => _buckets.Any(b =>
-        b.Key > index && CostModel(BucketRange(b.Key).High) is { } model && IsTrusted(b.Value, model) && model.BestK(_acceptance.ExpectedTokens) > 0);
+        b.Key > index && CostModel(BucketRange(b.Key).High) is { } model && IsTrusted(b.Value, model) && model.BestK(ExpectedTokens) > 0);
 
     private Bucket BucketFor(int live)
     {
@@ -203,25 +252,33 @@ public sealed class LiveBatchController
         return bucket;
     }
 
-    /// <summary>What one live-row bucket has measured: verify cost per k and draft cost per token, as ratios to a plain step.</summary>
+    /// <summary>What one live-row bucket has measured: seconds of a speculative step (drafting and verifying) per k, each with its live count.</summary>
     private sealed class Bucket(int maxK, int probeEvery)
     {
-        public RollingMedian[] Ratio { get; } = Enumerable.Range(0, maxK + 1).Select(_ => new RollingMedian()).ToArray();
-
-        public RollingMedian DraftPerToken { get; } = new();
+        public RollingTiming[] Step { get; } = Enumerable.Range(0, maxK + 1).Select(_ => new RollingTiming()).ToArray();
 
         public int SinceProbe { get; set; }
 
         public int ProbeInterval { get; set; } = probeEvery;
 
+        /// <summary>The verdict the probe interval is backing off from: speculation on (true) or off.</summary>
+        public bool Speculating { get; set; }
+
+        /// <summary>Checks made while speculating below full k (see <see cref="NextK"/>).</summary>
+        public int Checks { get; set; }
+
         /// <summary>
-        /// Cost of an unmeasured k, erring high: below a measured k, that k's cost (a verify step carries fixed
-        /// rejection-sampling overhead that does not shrink with k); above, linear growth through plain (1) and the
-        /// largest measured k. Once chosen, a k is measured and its own estimate takes over.
+        /// Cost of an unmeasured k: linear between its nearest measured neighbours, plain decoding (1 at k = 0) being the
+        /// lowest, and beyond the largest measured k the line through plain and it. A verify forward's cost grows about
+        /// linearly with its positions where it is compute-bound (a full batch) and hardly at all where it is
+        /// overhead-bound (batch 1); the line fits both, and only probes at full k are taken, so without it a smaller k
+        /// that pays where full k does not (a full batch) would never be tried. Once chosen, a k is measured and its own
+        /// estimate takes over.
         /// </summary>
-        public double Interpolate(int k)
+        /// <param name="ratios">Measured step cost per k in plain steps (index 0 unused), null where unmeasured.</param>
+        public static double Interpolate(IReadOnlyList<double?> ratios, int k)
         {
-            var measured = Enumerable.Range(1, Ratio.Length - 1).Where(i => Ratio[i].HasValue).ToList();
+            var measured = Enumerable.Range(1, ratios.Count - 1).Where(i => ratios[i].HasValue).ToList();
             if (measured.Count == 0)
             {
                 return 1.0;
@@ -230,12 +287,14 @@ public sealed class LiveBatchController
             var above = measured.Where(i => i > k).ToList();
             if (above.Count > 0)
             {
-                return Ratio[above.Min()].Value;
+                var (low, high) = (measured.Where(i => i < k).DefaultIfEmpty(0).Max(), above.Min());
+                var lowCost = low == 0 ? 1.0 : ratios[low]!.Value;
+                return lowCost + ((ratios[high]!.Value - lowCost) * (k - low) / (high - low));
             }
 
             var largest = measured.Max();
-            var slope = Math.Max(0, (Ratio[largest].Value - 1.0) / largest);
-            return Ratio[largest].Value + (slope * (k - largest));
+            var slope = Math.Max(0, (ratios[largest]!.Value - 1.0) / largest);
+            return ratios[largest]!.Value + (slope * (k - largest));
         }
     }
 }

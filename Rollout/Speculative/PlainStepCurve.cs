@@ -1,23 +1,23 @@
 namespace RlSpec.Rollout.Speculative;
 
 /// <summary>
-/// Seconds of a plain decode step as a function of the number of live rows, from rolling medians measured at each
-/// live count and interpolated linearly between the nearest measured counts. Speculative steps are judged against
+/// Seconds of a plain decode step as a function of the number of live rows, from rolling lower quartiles
+/// (<see cref="RollingTiming"/>) measured at each live count and interpolated linearly between the nearest measured counts. Speculative steps are judged against
 /// this curve at their own live count, so a step measured as the batch drains is compared with plain decoding of a
 /// batch that size, not of the full batch.
 /// </summary>
 public sealed class PlainStepCurve
 {
-    private readonly SortedDictionary<int, RollingMedian> _byLive = [];
+    private readonly SortedDictionary<int, RollingTiming> _byLive = [];
 
     public void Add(int live, double seconds)
     {
-        if (!_byLive.TryGetValue(live, out var median))
+        if (!_byLive.TryGetValue(live, out var timing))
         {
-            _byLive[live] = median = new RollingMedian();
+            _byLive[live] = timing = new RollingTiming();
         }
 
-        median.Add(seconds);
+        timing.Add(seconds);
     }
 
     /// <summary>Plain observations at live counts in [low, high].</summary>

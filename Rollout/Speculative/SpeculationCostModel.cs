@@ -6,11 +6,16 @@ namespace RlSpec.Rollout.Speculative;
 /// ratios to T_decode are typical.
 /// </summary>
 /// <param name="DecodeSeconds">One plain decode step (policy forward of 1 token per row, plus sampling).</param>
-/// <param name="DraftSecondsPerToken">Drafter time per proposed token.</param>
-/// <param name="VerifySeconds">Verify step time (policy forward of k+1 tokens, rejection sampling, bookkeeping) indexed by k; index 0 is a plain step.</param>
-public sealed record SpeculationCostModel(double DecodeSeconds, double DraftSecondsPerToken, IReadOnlyList<double> VerifySeconds)
+/// <param name="StepSeconds">A speculative step with k drafts, indexed by k: drafting them (k·T_draft, and whatever a drafter
+/// pays per step whatever k is: reading the newly committed positions) plus verifying them (policy forward of k+1 tokens,
+/// rejection sampling, bookkeeping); index 0 is a plain step.</param>
+public sealed record SpeculationCostModel(double DecodeSeconds, IReadOnlyList<double> StepSeconds)
 {
-    public int MaxK => VerifySeconds.Count - 1;
+    public int MaxK => StepSeconds.Count - 1;
+
+    /// <summary>The textbook form: k drafts at <paramref name="draftSecondsPerToken"/> each plus the verify cost at k.</summary>
+    public static SpeculationCostModel FromParts(double decodeSeconds, double draftSecondsPerToken, IReadOnlyList<double> verifySeconds) =>
+        new(decodeSeconds, [.. verifySeconds.Select((verify, k) => (k * draftSecondsPerToken) + verify)]);
 
     /// <summary>
     /// Expected tokens emitted per verify step with i.i.d. acceptance α: (1 − α^{k+1}) / (1 − α). The controller measures
@@ -24,7 +29,7 @@ public sealed record SpeculationCostModel(double DecodeSeconds, double DraftSeco
 
     /// <summary>Predicted speedup over plain decoding when a step with k drafts emits <paramref name="expectedTokens"/>(k); exactly 1 at k = 0.</summary>
     public double Speedup(Func<int, double> expectedTokens, int k) =>
-        k == 0 ? 1.0 : expectedTokens(k) * DecodeSeconds / ((k * DraftSecondsPerToken) + VerifySeconds[k]);
+        k == 0 ? 1.0 : expectedTokens(k) * DecodeSeconds / StepSeconds[k];
 
     /// <summary>
     /// The k in 0..MaxK with the highest predicted speedup (0 = speculation off); never predicted slower than plain.

@@ -5,7 +5,8 @@ namespace RlSpec.Rollout.Speculative;
 /// <param name="Adaptive">Choose k per step from the live batch's measured costs and the acceptance rate, switching speculation off
 /// where it does not pay (default false). The output stays exactly the policy's distribution either way, but k then depends on
 /// timings, so which tokens a seed draws can differ between runs; with it off, a seed's rollouts are reproducible.</param>
-/// <param name="ProbeEvery">With adaptive on: re-measure plain decoding and full-k speculation every this many steps (default 16).</param>
+/// <param name="ProbeEvery">With adaptive on: re-measure plain decoding (where speculation is on) or full-k speculation (where it is
+/// off) after this many steps of a live-row bucket, then after twice, four times … as many while the verdict holds (default 16).</param>
 /// <param name="ResumeWindow">With adaptive on: when speculation resumes after plain steps, a hidden-state drafter reads only the
 /// newest this many of each row's positions it has not seen (default 32). Reading them all would cost a drafter forward as
 /// long as the plain stretch, paid at every switch; skipping older ones leaves a gap in the drafter's context, which can
