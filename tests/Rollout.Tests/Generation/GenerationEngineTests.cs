@@ -90,6 +90,22 @@ public sealed class GenerationEngineTests
     }
 
     [Fact]
+    public void A_plain_call_between_speculative_ones_keeps_the_live_batch_controller()
+    {
+        // Training alternates them (speculation.plain_every, or the drafter's health switching speculation off): the
+        // controller must keep its measurements across the plain call, or every speculative step starts learning anew.
+        var engine = new GenerationEngine(Policy, TinyModels.Tokenizer, Make("eagle"));
+        var adaptive = new SpeculationOptions(3, Adaptive: true);
+        var options = new GenerationOptions(12, new SamplingParams(1.0));
+        engine.Generate(Groups, options, adaptive, 8, new TokenSampler(1));
+        var learnt = engine.Controller(adaptive);
+        learnt.CostModel(8).Should().NotBeNull("the first call measured plain and speculative steps at 8 rows");
+
+        engine.Generate(Groups, options, adaptive with { DraftTokens = 0 }, 8, new TokenSampler(2)).Stats.StepsByK.Keys.Should().Equal([0]);
+        engine.Controller(adaptive).Should().BeSameAs(learnt);
+    }
+
+    [Fact]
     public void Finished_rows_cost_nothing_and_each_group_is_prefilled_once()
     {
         var result = Run("eagle", slots: 6, new GenerationOptions(16, new SamplingParams(1.0)));
