@@ -111,17 +111,7 @@ public sealed class LiveBatchControllerTests
         // A full batch: verifying k drafts costs 1 + 0.5k plain steps. At 85 % acceptance, 8 drafts (the probes' k) yield 5.1
         // tokens for 5.2 plain steps (0.99x) but 2 drafts 2.6 for 2.0 (1.26x). Only full k is probed, so the controller must
         // estimate the smaller ones from it to ever try them.
-        var random = new Random(31);
-        var controller = new LiveBatchController(new SpeculationOptions(8, Adaptive: true));
-        var chosen = new List<int>();
-        for (var step = 0; step < 300; step++)
-        {
-            var k = controller.NextK(64);
-            chosen.Add(k);
-            var (proposed, accepted) = Rows(random, 64, k, 0.85);
-            controller.Observe(64, k, proposed, accepted, 1 + (0.52 * k));
-        }
-
+        var chosen = Simulate(maxK: 8, steps: 300, _ => 0.85, (_, k) => 1 + (0.52 * k), seed: 31);
         var settled = chosen.Skip(100).ToList();
         settled.Count(k => k is >= 1 and <= 4).Should().BeGreaterThan(170, "k = 1..4 pay 1.2x or more");
     }
@@ -201,18 +191,13 @@ public sealed class LiveBatchControllerTests
         // The first plain step after speculation costs 1.35 plain steps. The drafter is good for 100 steps (4.1 tokens for
         // 2.2 plain steps: on), then falls to 2.1 tokens per step: 0.96x, so speculation should go off. Judged against
         // baselines taken right after speculative steps (1.35) it would look like 1.3x and stay on.
-        var random = new Random(29);
-        var controller = new LiveBatchController(new SpeculationOptions(4, Adaptive: true));
-        var chosen = new List<int>();
         var previous = 0;
-        for (var step = 0; step < 400; step++)
+        var chosen = Simulate(maxK: 4, steps: 400, step => step < 100 ? 0.9 : 0.55, (_, k) =>
         {
-            var k = controller.NextK(64);
-            chosen.Add(k);
-            var (proposed, accepted) = Rows(random, 64, k, step < 100 ? 0.9 : 0.55);
-            controller.Observe(64, k, proposed, accepted, k > 0 ? 2.0 + (0.05 * k) : previous > 0 ? 1.35 : 1.0);
+            var seconds = k > 0 ? 2.0 + (0.05 * k) : previous > 0 ? 1.35 : 1.0;
             previous = k;
-        }
+            return seconds;
+        }, seed: 29);
 
         chosen.Skip(40).Take(60).Count(k => k > 0).Should().BeGreaterThan(45, "1.9x while the drafter is good");
         chosen.Skip(300).Count(k => k > 0).Should().BeLessThan(10, "only probes once it is not");
@@ -225,18 +210,7 @@ public sealed class LiveBatchControllerTests
     {
         // 4.1 tokens confirmed per step for 3.6 plain steps: 1.14x if rows keep them all, 0.91x if they keep 80 % (rows that
         // end inside their accepted drafts drop the rest, which plain decoding never computes).
-        var random = new Random(23);
-        var controller = new LiveBatchController(new SpeculationOptions(4, Adaptive: true));
-        var chosen = new List<int>();
-        for (var step = 0; step < 200; step++)
-        {
-            var k = controller.NextK(64);
-            chosen.Add(k);
-            var (proposed, accepted) = Rows(random, 64, k, 0.9);
-            var confirmed = 64 + accepted.Sum();
-            controller.Observe(64, k, proposed, accepted, k == 0 ? 1.0 : 3.4 + (0.05 * k), emitted: (long)Math.Round(keptFraction * confirmed));
-        }
-
+        var chosen = Simulate(maxK: 4, steps: 200, _ => 0.9, (_, k) => k == 0 ? 1.0 : 3.4 + (0.05 * k), seed: 23, keptFraction);
         var speculative = chosen.Skip(60).Count(k => k > 0);
         if (pays)
         {
@@ -285,16 +259,7 @@ public sealed class LiveBatchControllerTests
         // before the first probe, at 1.6x. Speculation really costs 1.17 plain steps per token (4.1 tokens for 3.8 + 4 x 0.25);
         // timed against the slowed baseline the probe predicts a clear 1.37x win. Switched on by it, plain decoding would be
         // re-measured only every 16 steps, and the slowed samples would stay in the baseline for many of them.
-        var random = new Random(17);
-        var controller = new LiveBatchController(new SpeculationOptions(4, Adaptive: true));
-        var chosen = new List<int>();
-        for (var step = 0; step < 200; step++)
-        {
-            var k = controller.NextK(64);
-            chosen.Add(k);
-            var (proposed, accepted) = Rows(random, 64, k, 0.9);
-            controller.Observe(64, k, proposed, accepted, k > 0 ? 3.8 + (0.25 * k) : step < 3 ? 1.6 : 1.0);
-        }
+        var chosen = Simulate(maxK: 4, steps: 200, _ => 0.9, (step, k) => k > 0 ? 3.8 + (0.25 * k) : step < 3 ? 1.6 : 1.0, seed: 17);
 
         chosen.Count(k => k > 0).Should().BeLessThan(12, "only probes: three 16 steps apart, then 32, 64, 128 steps apart");
     }
@@ -304,18 +269,8 @@ public sealed class LiveBatchControllerTests
     {
         // The first measured probe runs 3x slow (a neighbour's burst): alone it predicts a clear loss, which would switch
         // speculation off and back off its re-probes to hundreds of steps; the second probe shows the 1.6x win.
-        var random = new Random(19);
-        var controller = new LiveBatchController(new SpeculationOptions(4, Adaptive: true));
-        var chosen = new List<int>();
         var probes = 0;
-        for (var step = 0; step < 120; step++)
-        {
-            var k = controller.NextK(64);
-            chosen.Add(k);
-            var (proposed, accepted) = Rows(random, 64, k, 0.9);
-            var burst = k > 0 && probes++ == 0 ? 3.0 : 1.0;
-            controller.Observe(64, k, proposed, accepted, k == 0 ? 1.0 : burst * (2.4 + (0.05 * k)));
-        }
+        var chosen = Simulate(maxK: 4, steps: 120, _ => 0.9, (_, k) => k == 0 ? 1.0 : (probes++ == 0 ? 3.0 : 1.0) * (2.4 + (0.05 * k)), seed: 19);
 
         chosen.Skip(25).Take(30).Count(k => k > 0).Should().BeGreaterThan(25, "4.1 tokens per step for 2.6 plain steps is 1.6x: on from the second probe (step 20)");
     }
@@ -337,6 +292,27 @@ public sealed class LiveBatchControllerTests
             var draft = k * draftSeconds;
             var (proposed, accepted) = Rows(random, Live, k, acceptance);
             controller.Observe(Live, k, proposed, accepted, draft + 1 + (0.1 * k));
+        }
+
+        return chosen;
+    }
+
+    /// <summary>
+    /// Runs a controller for <paramref name="steps"/> steps at 64 live rows: each row accepts each draft with probability
+    /// <paramref name="alpha"/>(step) given the ones before it, keeps <paramref name="keptFraction"/> of what it confirms,
+    /// and a step with k drafts takes <paramref name="seconds"/>(step, k). Returns the k chosen at each step.
+    /// </summary>
+    private static List<int> Simulate(int maxK, int steps, Func<int, double> alpha, Func<int, int, double> seconds, int seed, double keptFraction = 1.0)
+    {
+        var random = new Random(seed);
+        var controller = new LiveBatchController(new SpeculationOptions(maxK, Adaptive: true));
+        var chosen = new List<int>();
+        for (var step = 0; step < steps; step++)
+        {
+            var k = controller.NextK(64);
+            chosen.Add(k);
+            var (proposed, accepted) = Rows(random, 64, k, alpha(step));
+            controller.Observe(64, k, proposed, accepted, seconds(step, k), emitted: (long)Math.Round(keptFraction * (64 + accepted.Sum())));
         }
 
         return chosen;
