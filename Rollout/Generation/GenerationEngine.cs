@@ -69,6 +69,7 @@ public sealed class GenerationEngine(PolicyModel model, TextTokenizer tokenizer,
         // A plain call (k = 0: the drafter's health or speculation.plain_every switched speculation off for this batch)
         // gets a controller of its own, so the run's controller keeps what it has learnt for the next speculative call.
         var controller = drafter is null ? null : speculation.DraftTokens == 0 ? new LiveBatchController(speculation) : Controller(speculation);
+        controller?.BeginRun();
         var scheduler = new SlotScheduler(requests.Select(r => r.Samples).ToList(), slots, Math.Min(slots, MaxParkingRows));
         // Draft positions a row may not use near the limit are padding, which the cache writes to its sink slot.
         var capacity = model.Config.MaxPositions;

@@ -32,9 +32,6 @@ internal sealed class GenerationRun(GenerationEngine engine, IReadOnlyList<Gener
     /// <summary>Seconds the drafter has spent outside steps, in all (see <see cref="Drafting"/>).</summary>
     private double _drafterSeconds;
 
-    /// <summary>The drafter's work on admitted rows (prefill catch-up, row copies) not yet charged to a speculative step.</summary>
-    private double _admissionDrafting;
-
     public GenerationResult Complete()
     {
         while (true)
@@ -42,7 +39,7 @@ internal sealed class GenerationRun(GenerationEngine engine, IReadOnlyList<Gener
             var clock = Stopwatch.StartNew();
             var drafted = _drafterSeconds;
             Admit();
-            _admissionDrafting += _drafterSeconds - drafted;
+            var admissionDrafting = _drafterSeconds - drafted;   // prefill catch-up, row copies
             if (_live.Count == 0)
             {
                 break;
@@ -60,11 +57,11 @@ internal sealed class GenerationRun(GenerationEngine engine, IReadOnlyList<Gener
             Release();
             // Timed to here, so the controller compares what a step really costs: disposing a speculative step's many
             // tensors and releasing rows from the drafter too, not only the work inside Step; and the drafter's work on
-            // the rows admitted since the last speculative step (reading their prompts), which speculation causes and
-            // plain decoding does not pay, charged to the next speculative step.
+            // the rows admitted just before it (reading their prompts after a speculative step), which plain decoding
+            // does not pay. Admissions come every step or two, so charging each to the step after it is near exact (one
+            // followed by a plain step is dropped: row copies, or a catch-up just before speculation switched off).
             var seconds = clock.Elapsed.TotalSeconds;
-            var admitted = step.K > 0 ? _admissionDrafting : 0;
-            _admissionDrafting -= admitted;
+            var admitted = step.K > 0 ? admissionDrafting : 0;
             controller?.Observe(live, step.K, step.Counts, step.Accepted, seconds - admitSeconds + admitted, step.Resumed, step.Emitted);
             _liveBatch.Add(live, step.K, step.Emitted, seconds, draining);
         }

@@ -108,9 +108,10 @@ public sealed class LiveBatchController
         var best = trusted ? model.BestK(ExpectedTokens) : 0;
         if ((best > 0) != bucket.Speculating)
         {
-            // The verdict changed: check the other side again soon.
+            // The verdict changed: check the other side again ProbeEvery steps from now.
             bucket.Speculating = best > 0;
             bucket.ProbeInterval = Options.ProbeEvery;
+            bucket.SinceProbe = 0;
         }
 
         if (bucket.SinceProbe < bucket.ProbeInterval)
@@ -141,6 +142,17 @@ public sealed class LiveBatchController
 
         _warmingPlain = true;
         return 0;
+    }
+
+    /// <summary>
+    /// A new batch of work starts: a step it was to repeat (the measured step after a resume, the kept one of a plain
+    /// re-measurement) belonged to the last batch's rows and live count, so it is dropped; what was measured stays.
+    /// </summary>
+    public void BeginRun()
+    {
+        _timeNext = null;
+        _warmingPlain = false;
+        _timingProbe = false;
     }
 
     /// <summary>

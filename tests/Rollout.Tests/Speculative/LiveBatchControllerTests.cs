@@ -108,7 +108,7 @@ public sealed class LiveBatchControllerTests
     [Fact]
     public void Where_full_k_does_not_pay_a_smaller_k_that_does_is_found()
     {
-        // A full batch: verifying k drafts costs 1 + 0.5k plain steps. At 85 % acceptance, 8 drafts (the probes' k) yield 5.1
+        // A full batch: verifying k drafts costs 1 + 0.52k plain steps. At 85 % acceptance, 8 drafts (the probes' k) yield 5.1
         // tokens for 5.2 plain steps (0.99x) but 2 drafts 2.6 for 2.0 (1.26x). Only full k is probed, so the controller must
         // estimate the smaller ones from it to ever try them.
         var chosen = Simulate(maxK: 8, steps: 300, _ => 0.85, (_, k) => 1 + (0.52 * k), seed: 31);
@@ -186,7 +186,35 @@ public sealed class LiveBatchControllerTests
     }
 
     [Fact]
-    public void Re_measuring_plain_decoding_while_speculating_keeps_only_the_second_plain_step()
+    public void A_plain_re_measurement_while_speculating_is_two_plain_steps()
+    {
+        var random = new Random(37);
+        var controller = new LiveBatchController(new SpeculationOptions(4, Adaptive: true));
+        var speculating = 0;   // consecutive speculative steps: past the probes, speculation is on
+        for (var step = 0; step < 200; step++)
+        {
+            var k = controller.NextK(64);
+            if (k == 0 && speculating >= 8)
+            {
+                // Speculation is on (4.1 tokens for 2.2 plain steps) and plain decoding is re-measured: the first plain step
+                // after speculation is not kept, so the controller asks for a second one before speculating again.
+                controller.Observe(64, 0, [], [], 1.35);
+                controller.NextK(64).Should().Be(0);
+                controller.Observe(64, 0, [], [], 1.0);
+                controller.NextK(64).Should().Be(4);
+                return;
+            }
+
+            var (proposed, accepted) = Rows(random, 64, k, 0.9);
+            controller.Observe(64, k, proposed, accepted, k == 0 ? 1.0 : 2.0 + (0.05 * k));
+            speculating = k > 0 ? speculating + 1 : 0;
+        }
+
+        Assert.Fail("no plain re-measurement within 200 steps");
+    }
+
+    [Fact]
+    public void Speculation_goes_off_when_the_drafter_stops_paying_though_plain_steps_after_speculation_run_slow()
     {
         // The first plain step after speculation costs 1.35 plain steps. The drafter is good for 100 steps (4.1 tokens for
         // 2.2 plain steps: on), then falls to 2.1 tokens per step: 0.96x, so speculation should go off. Judged against
