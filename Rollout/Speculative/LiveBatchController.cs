@@ -10,7 +10,8 @@ namespace RlSpec.Rollout.Speculative;
 /// a <see cref="SpeculationCostModel"/> and picks its best k. Timings are lower quartiles of the last few
 /// (<see cref="RollingTiming"/>), and ratios are taken when a decision is made, against the plain baseline then.
 /// Within a bucket: plain decoding is measured three times before any probe; a probe speculates at full k for two
-/// steps and only the second is measured (the first pays the drafter's catch-up on the plain steps); speculation is
+/// steps and only the second is measured (the first pays the drafter's catch-up on the plain steps), or, once
+/// acceptance is known, for one timed step that catches up a single position (a timing-only probe); speculation is
 /// switched on once three probes agree it pays, or two say so clearly. While off, full k is re-probed, and while on
 /// plain decoding is re-measured (two steps, of which only the second is measured) or, below full k, full k is tried,
 /// with exponential back-off: ProbeEvery steps in that bucket, 2×, 4× … up to 256, from ProbeEvery again when the
@@ -161,12 +162,14 @@ public sealed class LiveBatchController
     /// timing includes the drafter's work on rows admitted since the last one. A step that <paramref name="resumed"/>
     /// speculation after plain steps is not steady speculation: it paid the drafter's catch-up on them instead of its
     /// per-step reading, and drafted from a context with a gap (see <see cref="SpeculationOptions.ResumeWindow"/>), so
-    /// neither its timing nor its acceptance is kept; the next step speculates again with the same k to be measured (its
-    /// acceptance too, unless it is a timing-only probe).
+    /// neither its timing nor its acceptance is kept, and the next step speculates again with the same k to be measured;
+    /// a timing-only probe, which catches up a single position, is timed on its own step (its acceptance is not kept).
     /// </summary>
     public void Observe(int live, int k, IReadOnlyList<int> proposed, IReadOnlyList<int> accepted, double stepSeconds, bool resumed = false, long? emitted = null)
     {
-        if (k > 0 && resumed)
+        // A timing-only probe reads one position per row to resume, about what a steady step reads, so its own step is
+        // timed: one speculative step per probe where speculation loses, not two.
+        if (k > 0 && resumed && !_timingProbe)
         {
             _timeNext = k;
             return;

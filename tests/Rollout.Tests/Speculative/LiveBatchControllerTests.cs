@@ -161,6 +161,34 @@ public sealed class LiveBatchControllerTests
     }
 
     [Fact]
+    public void A_timing_only_probe_is_one_speculative_step()
+    {
+        // Where speculation loses, a probe after plain steps re-times full k from a one-position catch-up, about what a
+        // steady step reads, so the resuming step itself is measured and no second speculative step follows.
+        var random = new Random(41);
+        var controller = new LiveBatchController(new SpeculationOptions(4, Adaptive: true));
+        var plainRun = 0;
+        for (var step = 0; step < 300; step++)
+        {
+            var k = controller.NextK(64);
+            if (k > 0 && plainRun >= 10)
+            {
+                controller.ResumeWindow.Should().Be(1, "acceptance is known, so this is a timing-only probe");
+                var (p, a) = Rows(random, 64, k, 0.3);
+                controller.Observe(64, k, p, a, 4.0, resumed: true);
+                controller.NextK(64).Should().Be(0);
+                return;
+            }
+
+            var (proposed, accepted) = Rows(random, 64, k, 0.3);
+            controller.Observe(64, k, proposed, accepted, k == 0 ? 1.0 : 4.0, resumed: k > 0 && plainRun > 0);
+            plainRun = k == 0 ? plainRun + 1 : 0;
+        }
+
+        Assert.Fail("no probe after a plain stretch within 300 steps");
+    }
+
+    [Fact]
     public void Where_a_full_batch_pays_a_draining_one_speculates_after_one_plain_step()
     {
         var random = new Random(13);
