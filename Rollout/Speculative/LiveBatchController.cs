@@ -219,8 +219,10 @@ public sealed class LiveBatchController
             return null;
         }
 
-        // Every speculative sample was taken after some plain step, so the curve has a value at its live count.
-        double Plain(int at) => _plain.At(at)!.Value;
+        // Every speculative sample was taken after some plain step, so the curve has a value at its live count. Read once
+        // per live count: this runs every step, and a bucket's samples share a few live counts.
+        var baseline = new Dictionary<int, double>();
+        double Plain(int at) => baseline.TryGetValue(at, out var seconds) ? seconds : baseline[at] = _plain.At(at)!.Value;
         var measured = bucket.Step.Select(t => t.HasValue ? t.Relative(Plain) : (double?)null).ToArray();
         var steps = new double[Options.DraftTokens + 1];
         steps[0] = 1.0;

@@ -2,9 +2,9 @@ namespace RlSpec.Rollout.Speculative;
 
 /// <summary>
 /// Seconds of a plain decode step as a function of the number of live rows, from rolling lower quartiles
-/// (<see cref="RollingTiming"/>) measured at each live count and interpolated linearly between the nearest measured counts. Speculative steps are judged against
-/// this curve at their own live count, so a step measured as the batch drains is compared with plain decoding of a
-/// batch that size, not of the full batch.
+/// (<see cref="RollingTiming"/>) measured at each live count and interpolated linearly between the nearest measured
+/// counts. Speculative steps are judged against this curve at their own live count, so a step measured as the batch
+/// drains is compared with plain decoding of a batch that size, not of the full batch.
 /// </summary>
 public sealed class PlainStepCurve
 {
