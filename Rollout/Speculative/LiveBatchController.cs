@@ -219,11 +219,8 @@ public sealed class LiveBatchController
             return null;
         }
 
-        // Every speculative sample was taken after some plain step, so the curve has a value at its live count. Read once
-        // per live count: this runs every step, and a bucket's samples share a few live counts.
-        var baseline = new Dictionary<int, double>();
-        double Plain(int at) => baseline.TryGetValue(at, out var seconds) ? seconds : baseline[at] = _plain.At(at)!.Value;
-        var measured = bucket.Step.Select(t => t.HasValue ? t.Relative(Plain) : (double?)null).ToArray();
+        // Every speculative sample was taken after some plain step, so the curve has a value at its live count.
+        var measured = bucket.Step.Select(t => t.HasValue ? t.Relative(at => _plain.At(at)!.Value) : (double?)null).ToArray();
         var steps = new double[Options.DraftTokens + 1];
         steps[0] = 1.0;
         for (var k = 1; k < steps.Length; k++)
@@ -254,9 +251,20 @@ public sealed class LiveBatchController
         _ => false,
     };
 
-    /// <summary>Whether some fuller bucket's trusted measurements say speculation pays there.</summary>
-    private bool PaysOnAFullerBatch(int index) => _buckets.Any(b =>
-        b.Key > index && CostModel(BucketRange(b.Key).High) is { } model && IsTrusted(b.Value, model) && model.BestK(ExpectedTokens) > 0);
+    /// <summary>Whether some fuller bucket's verdict, from its trusted measurements, is that speculation pays there (its last
+    /// decision's, not a fresh cost model per bucket: this is asked every step of an undecided bucket).</summary>
+    private bool PaysOnAFullerBatch(int index)
+    {
+        foreach (var (other, bucket) in _buckets)
+        {
+            if (other > index && bucket.Speculating)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private Bucket BucketFor(int live)
     {

@@ -21,7 +21,16 @@ public sealed class PlainStepCurve
     }
 
     /// <summary>Plain observations at live counts in [low, high].</summary>
-    public int CountBetween(int low, int high) => _byLive.Where(e => e.Key >= low && e.Key <= high).Sum(e => e.Value.Count);
+    public int CountBetween(int low, int high)
+    {
+        var count = 0;
+        foreach (var (live, timing) in _byLive)
+        {
+            count += live >= low && live <= high ? timing.Count : 0;
+        }
+
+        return count;
+    }
 
     /// <summary>Estimated plain step seconds at <paramref name="live"/> rows, or null before any measurement.</summary>
     public double? At(int live)
@@ -31,14 +40,28 @@ public sealed class PlainStepCurve
             return exact.Value;
         }
 
-        var below = _byLive.Keys.Where(n => n < live).DefaultIfEmpty(0).Max();
-        var above = _byLive.Keys.Where(n => n > live).DefaultIfEmpty(0).Min();
+        // Read every step: a loop over the (sorted) measured counts, not a query that allocates.
+        RollingTiming? below = null, above = null;
+        var (belowLive, aboveLive) = (0, 0);
+        foreach (var (n, timing) in _byLive)
+        {
+            if (n < live)
+            {
+                (below, belowLive) = (timing, n);
+            }
+            else
+            {
+                (above, aboveLive) = (timing, n);
+                break;
+            }
+        }
+
         return (below, above) switch
         {
-            (0, 0) => null,
-            (0, _) => _byLive[above].Value,
-            (_, 0) => _byLive[below].Value,
-            _ => _byLive[below].Value + ((_byLive[above].Value - _byLive[below].Value) * (live - below) / (above - below)),
+            (null, null) => null,
+            (null, _) => above.Value,
+            (_, null) => below.Value,
+            _ => below.Value + ((above.Value - below.Value) * (live - belowLive) / (aboveLive - belowLive)),
         };
     }
 }

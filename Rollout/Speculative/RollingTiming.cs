@@ -6,33 +6,47 @@ namespace RlSpec.Rollout.Speculative;
 /// that hits half the samples, and a plain baseline re-measured only now and then keeps such samples for many steps;
 /// the lower quartile stays at what the step really costs unless most samples were slowed. Each sample keeps the live
 /// count it was taken at, so it can be read relative to a baseline known only later (<see cref="Relative"/>).
+/// Read every decode step, so reading allocates nothing: a ring of samples and a quantile over a stack copy (on the
+/// tiny policy a step takes well under a millisecond, and the controller's reading showed up at 3 % of it).
 /// </summary>
 public sealed class RollingTiming(int window = 9, double quantile = 0.25)
 {
-    private readonly Queue<(int Live, double Seconds)> _samples = new();
+    private readonly (int Live, double Seconds)[] _samples = new (int, double)[window];
+    private int _next;
+    private double? _value;
 
-    public bool HasValue => _samples.Count > 0;
+    public bool HasValue => Count > 0;
 
-    public int Count => _samples.Count;
+    public int Count { get; private set; }
 
-    public double Value => Quantile(_samples.Select(s => s.Seconds));
+    public double Value => _value ??= Relative(_ => 1.0);
 
     public void Add(double seconds, int live = 0)
     {
-        _samples.Enqueue((live, seconds));
-        if (_samples.Count > window)
-        {
-            _samples.Dequeue();
-        }
+        _samples[_next] = (live, seconds);
+        _next = (_next + 1) % _samples.Length;
+        Count = Math.Min(Count + 1, _samples.Length);
+        _value = null;
     }
 
     /// <summary>
     /// The quantile of each sample divided by <paramref name="baseline"/> at its live count, read now: a speculative step
     /// timed while the plain baseline was still slowed by the first steps is judged against the baseline as it stands.
     /// </summary>
-    public double Relative(Func<int, double> baseline) => Quantile(_samples.Select(s => s.Seconds / baseline(s.Live)));
+    public double Relative(Func<int, double> baseline)
+    {
+        if (Count == 0)
+        {
+            throw new InvalidOperationException("no observations yet");
+        }
 
-    private double Quantile(IEnumerable<double> values) => _samples.Count == 0
-        ? throw new InvalidOperationException("no observations yet")
-        : values.Order().ElementAt((int)Math.Floor(quantile * (_samples.Count - 1)));
+        Span<double> values = stackalloc double[Count];
+        for (var i = 0; i < Count; i++)
+        {
+            values[i] = _samples[i].Seconds / baseline(_samples[i].Live);
+        }
+
+        values.Sort();
+        return values[(int)Math.Floor(quantile * (Count - 1))];
+    }
 }

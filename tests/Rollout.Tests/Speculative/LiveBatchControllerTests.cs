@@ -309,6 +309,35 @@ public sealed class LiveBatchControllerTests
     }
 
     [Fact]
+    public void The_plain_step_curve_interpolates_between_measured_live_counts_and_holds_its_ends()
+    {
+        var curve = new PlainStepCurve();
+        curve.At(8).Should().BeNull("nothing measured yet");
+        curve.Add(4, 2.0);
+        curve.Add(12, 4.0);
+        curve.Add(12, 6.0);
+
+        curve.At(4).Should().Be(2.0);
+        curve.At(8).Should().Be(3.0, "halfway between 4 rows (2.0) and 12 (the lower quartile of 4.0 and 6.0)");
+        curve.At(1).Should().Be(2.0, "below the smallest measured count: its value");
+        curve.At(64).Should().Be(4.0, "above the largest: its value");
+        curve.CountBetween(1, 8).Should().Be(1);
+        curve.CountBetween(5, 64).Should().Be(2);
+    }
+
+    [Fact]
+    public void Rolling_timing_read_relative_to_a_baseline_divides_each_sample_by_the_baseline_at_its_live_count()
+    {
+        var timing = new RollingTiming(window: 3, quantile: 0.5);
+        timing.Add(4.0, live: 8);
+        timing.Add(9.0, live: 64);
+        timing.Add(2.0, live: 1);
+
+        timing.Relative(live => live).Should().Be(0.5, "the median of 4/8, 9/64 and 2/1");
+        timing.Value.Should().Be(4.0);
+    }
+
+    [Fact]
     public void A_plain_baseline_slowed_in_the_first_steps_does_not_switch_a_losing_drafter_on()
     {
         // A workload's first plain steps pay JIT and allocation (and on a shared machine a neighbour's burst): here all three
