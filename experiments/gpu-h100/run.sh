@@ -4,11 +4,9 @@
 set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 out=${1:?usage: run.sh OUT_DIR}
-mkdir -p "$out" /tmp/dotnet && tar -xJf "$here/dotnet.tar.xz" -C /tmp/dotnet
-export DOTNET_ROOT=/tmp/dotnet PATH=/tmp/dotnet:$PATH DOTNET_CLI_TELEMETRY_OPTOUT=1
-torch_lib=$(python3 -c 'import torch, os; print(os.path.join(os.path.dirname(torch.__file__), "lib"))')
-export LD_LIBRARY_PATH=$torch_lib:$here/bin:${LD_LIBRARY_PATH:-}
-rlspec=(dotnet "$here/bin/rlspec.dll")
+mkdir -p "$out"
+source "$here/device-env.sh"
+rlspec=("${rlspec_cmd[@]}")
 policy=$here/policy
 nvidia-smi -L > "$out/gpu.txt"
 step() { local name=$1 limit=$2; shift 2; timeout "$limit" "${rlspec[@]}" "$@" > "$out/$name.log" 2>&1; tail -n 30 "$out/$name.log"; }

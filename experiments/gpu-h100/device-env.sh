@@ -1,0 +1,8 @@
+# Sourced by the scripts that run from the pack (pack.sh) on a machine with an NVIDIA GPU and a CUDA PyTorch but no
+# .NET: unpacks the runtime, points the dynamic loader at PyTorch's libtorch, and sets `rlspec_cmd` (an array, so
+# `timeout` can run it; $here: the pack).
+mkdir -p /tmp/dotnet && tar -xJf "$here/dotnet.tar.xz" -C /tmp/dotnet
+export DOTNET_ROOT=/tmp/dotnet PATH=/tmp/dotnet:$PATH DOTNET_CLI_TELEMETRY_OPTOUT=1
+torch_lib=$(python3 -c 'import torch, os; print(os.path.join(os.path.dirname(torch.__file__), "lib"))')
+export LD_LIBRARY_PATH=$torch_lib:$here/bin:${LD_LIBRARY_PATH:-}
+rlspec_cmd=(dotnet "$here/bin/rlspec.dll")
