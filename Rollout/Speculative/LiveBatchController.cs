@@ -286,7 +286,8 @@ public sealed class LiveBatchController
 
         public int ProbeInterval { get; set; } = probeEvery;
 
-        /// <summary>The verdict the probe interval is backing off from: speculation on (true) or off.</summary>
+        /// <summary>The verdict the probe interval is backing off from: speculation on (true) or off. Smaller buckets that
+        /// have not decided yet follow it (<see cref="PaysOnAFullerBatch"/>).</summary>
         public bool Speculating { get; set; }
 
         /// <summary>Checks made while speculating below full k (see <see cref="NextK"/>).</summary>

@@ -40,7 +40,7 @@ public sealed class PlainStepCurve
             return exact.Value;
         }
 
-        // Read every step: a loop over the (sorted) measured counts, not a query that allocates.
+        // Read every step: one pass over the measured counts in order, stopping at the first above.
         RollingTiming? below = null, above = null;
         var (belowLive, aboveLive) = (0, 0);
         foreach (var (n, timing) in _byLive)

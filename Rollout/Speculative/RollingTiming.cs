@@ -6,12 +6,15 @@ namespace RlSpec.Rollout.Speculative;
 /// that hits half the samples, and a plain baseline re-measured only now and then keeps such samples for many steps;
 /// the lower quartile stays at what the step really costs unless most samples were slowed. Each sample keeps the live
 /// count it was taken at, so it can be read relative to a baseline known only later (<see cref="Relative"/>).
-/// Read every decode step, so reading allocates nothing: a ring of samples and a quantile over a stack copy (on the
-/// tiny policy a step takes well under a millisecond, and the controller's reading showed up at 3 % of it).
+/// Read every decode step, so a reading allocates nothing: a ring of samples, a quantile over a stack copy, and the
+/// plain value cached until the next sample (on the tiny policy a step takes well under a millisecond, and the
+/// controller's decision showed up at up to 3 % of it).
 /// </summary>
 public sealed class RollingTiming(int window = 9, double quantile = 0.25)
 {
-    private readonly (int Live, double Seconds)[] _samples = new (int, double)[window];
+    private readonly (int Live, double Seconds)[] _samples = window is >= 1 and <= 64
+        ? new (int, double)[window]
+        : throw new ArgumentOutOfRangeException(nameof(window), window, "a window of 1 to 64 samples (read through the stack)");
     private int _next;
     private double? _value;
 

@@ -214,6 +214,32 @@ public sealed class LiveBatchControllerTests
     }
 
     [Fact]
+    public void A_draining_batch_stops_following_a_fuller_one_once_its_verdict_turns_to_losing()
+    {
+        var random = new Random(19);
+        var controller = new LiveBatchController(new SpeculationOptions(4, Adaptive: true));
+        for (var step = 0; step < 300; step++)
+        {
+            // Speculation pays on the full batch for 60 steps, then each speculative step costs 5.8 plain steps.
+            var k = controller.NextK(64);
+            var (proposed, accepted) = Rows(random, 64, k, 0.9);
+            controller.Observe(64, k, proposed, accepted, k == 0 ? 1.0 : step < 60 ? 2.0 + (0.05 * k) : 3.8 + (0.5 * k));
+        }
+
+        controller.NextK(64).Should().Be(0, "the full batch's verdict has turned to losing");
+        var draining = new List<int>();
+        foreach (var live in new[] { 6, 6, 6, 5 })
+        {
+            var k = controller.NextK(live);
+            draining.Add(k);
+            var (proposed, accepted) = Rows(random, live, k, 0.9);
+            controller.Observe(live, k, proposed, accepted, k == 0 ? 0.2 : 0.25 + (0.01 * k));
+        }
+
+        draining.Should().Equal([0, 0, 0, 4], "an undecided bucket times its baseline three times, then probes, instead of speculating at once");
+    }
+
+    [Fact]
     public void A_plain_re_measurement_while_speculating_is_two_plain_steps()
     {
         var random = new Random(37);
@@ -313,16 +339,20 @@ public sealed class LiveBatchControllerTests
     {
         var curve = new PlainStepCurve();
         curve.At(8).Should().BeNull("nothing measured yet");
+        curve.Add(2, 1.0);
         curve.Add(4, 2.0);
         curve.Add(12, 4.0);
         curve.Add(12, 6.0);
+        curve.Add(20, 9.0);
 
         curve.At(4).Should().Be(2.0);
-        curve.At(8).Should().Be(3.0, "halfway between 4 rows (2.0) and 12 (the lower quartile of 4.0 and 6.0)");
-        curve.At(1).Should().Be(2.0, "below the smallest measured count: its value");
-        curve.At(64).Should().Be(4.0, "above the largest: its value");
-        curve.CountBetween(1, 8).Should().Be(1);
-        curve.CountBetween(5, 64).Should().Be(2);
+        curve.At(8).Should().Be(3.0, "halfway between its nearest neighbours, 4 rows (2.0) and 12 (the lower quartile of 4.0 and 6.0)");
+        curve.At(16).Should().Be(6.5, "halfway between 12 (4.0) and 20 (9.0)");
+        curve.At(1).Should().Be(1.0, "below the smallest measured count: its value");
+        curve.At(64).Should().Be(9.0, "above the largest: its value");
+        curve.CountBetween(4, 4).Should().Be(1);
+        curve.CountBetween(3, 12).Should().Be(3);
+        curve.CountBetween(13, 64).Should().Be(1);
     }
 
     [Fact]
