@@ -27,8 +27,8 @@ public interface IHiddenStateDrafter : IDrafter
     /// read once in its parking row before being copied to its samples, and before drafting after plain steps, so it
     /// can time that catch-up apart from drafting's steady cost. With <paramref name="newest"/>, each row reads only its
     /// newest that many deferred positions and skips the rest (a bounded cost to resume speculation after plain steps).
+    /// Returns the rows that skipped some: their drafting context now has a gap, so until they end they may be accepted
+    /// less often than steady speculation would be (what is sampled never changes).
     /// </summary>
-    void CatchUp(int firstRow = 0, int rows = int.MaxValue, int newest = int.MaxValue)
-    {
-    }
+    IReadOnlyList<int> CatchUp(int firstRow = 0, int rows = int.MaxValue, int newest = int.MaxValue) => [];
 }

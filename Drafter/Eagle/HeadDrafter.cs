@@ -68,7 +68,7 @@ public abstract class HeadDrafter(PolicyModel policy, EagleHead head) : IHiddenS
     {
     }
 
-    public void CatchUp(int firstRow = 0, int rows = int.MaxValue, int newest = int.MaxValue) => Context().Flush(firstRow, rows, newest);
+    public IReadOnlyList<int> CatchUp(int firstRow = 0, int rows = int.MaxValue, int newest = int.MaxValue) => Context().Flush(firstRow, rows, newest);
 
     public void CopyRows(IReadOnlyList<int> from, IReadOnlyList<int> to) => Context().CopyRows(from, to);
 

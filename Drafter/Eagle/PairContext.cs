@@ -76,14 +76,19 @@ internal sealed class PairContext(PolicyModel policy, EagleHead head) : IDisposa
     /// per row, so catching up after a long plain stretch never needs a forward larger than that. With
     /// <paramref name="newest"/>, a row reads only its newest that many positions and skips the older ones: its head
     /// context then has a gap (drafts may be accepted less often, never sampled differently), and resuming speculation
-    /// costs a bounded head forward instead of one as long as the plain stretch.
+    /// costs a bounded head forward instead of one as long as the plain stretch. Returns the rows that skipped positions.
     /// </summary>
-    public void Flush(int firstRow = 0, int count = int.MaxValue, int newest = int.MaxValue)
+    public IReadOnlyList<int> Flush(int firstRow = 0, int count = int.MaxValue, int newest = int.MaxValue)
     {
         count = Math.Min(count, Array.FindLastIndex(_backlog, l => l.Count > 0) + 1 - firstRow);
-        foreach (var list in _backlog.Skip(firstRow).Take(Math.Max(count, 0)).Where(l => l.Count > newest))
+        var skipped = new List<int>();
+        for (var row = firstRow; row < firstRow + count; row++)
         {
-            list.RemoveRange(0, list.Count - newest);
+            if (_backlog[row].Count > newest)
+            {
+                _backlog[row].RemoveRange(0, _backlog[row].Count - newest);
+                skipped.Add(row);
+            }
         }
 
         using var noGrad = no_grad();
@@ -120,6 +125,8 @@ internal sealed class PairContext(PolicyModel policy, EagleHead head) : IDisposa
         {
             ClearPool();
         }
+
+        return skipped;
     }
 
     public void CopyRows(IReadOnlyList<int> from, IReadOnlyList<int> to)

@@ -62,7 +62,7 @@ internal sealed class GenerationRun(GenerationEngine engine, IReadOnlyList<Gener
             // followed by a plain step is dropped: row copies, or a catch-up just before speculation switched off).
             var seconds = clock.Elapsed.TotalSeconds;
             var admitted = step.K > 0 ? admissionDrafting : 0;
-            controller?.Observe(live, step.K, step.Counts, step.Accepted, seconds - admitSeconds + admitted, step.Resumed, step.Emitted);
+            controller?.Observe(live, step.K, step.Counts, step.Accepted, seconds - admitSeconds + admitted, step.Resumed, step.Emitted, step.Gapped);
             _liveBatch.Add(live, step.K, step.Emitted, seconds, draining);
         }
 
@@ -148,7 +148,10 @@ internal sealed class GenerationRun(GenerationEngine engine, IReadOnlyList<Gener
         if (k > 0 && _drafter is IHiddenStateDrafter deferring)
         {
             // Steady speculation reads the previous step's positions; resuming after plain steps reads a bounded window.
-            deferring.CatchUp(newest: resumed ? controller!.ResumeWindow : int.MaxValue);
+            foreach (var row in deferring.CatchUp(newest: resumed ? controller!.ResumeWindow : int.MaxValue).Where(r => r < live))
+            {
+                _live[row].DraftContextGap = true;
+            }
         }
 
         _speculatedLastStep = k > 0;
@@ -166,6 +169,7 @@ internal sealed class GenerationRun(GenerationEngine engine, IReadOnlyList<Gener
         var output = _model.Forward(feed, rows, counts.Select(c => c + 1).ToArray(), engine.CaptureLayers);
         var verifySeconds = clock.Elapsed.TotalSeconds - draftSeconds;
 
+        var gapped = _live.Select(s => s.DraftContextGap).ToArray();   // before rows finish and leave
         var step = StepVerifier.Verify(output.Logits, proposal is null ? null : proposal with { Counts = counts }, sampling, sampler, engine.Bias);
         var sampleSeconds = clock.Elapsed.TotalSeconds - draftSeconds - verifySeconds;
 
@@ -214,7 +218,7 @@ internal sealed class GenerationRun(GenerationEngine engine, IReadOnlyList<Gener
         var accepted = step.Accepted.Select((a, b) => Math.Min(a, counts[b])).ToArray();
         _stats.AddStep(k, counts, accepted, emitted);
         _stats.AddTimes(draftSeconds, verifySeconds, sampleSeconds, seconds - draftSeconds - verifySeconds - sampleSeconds);
-        return new StepOutcome(k, emitted.Sum(), counts, accepted, resumed);
+        return new StepOutcome(k, emitted.Sum(), counts, accepted, resumed, gapped);
     }
 
     /// <summary>Finished rows hand in their results and leave; the last live rows move into their slots.</summary>
@@ -276,6 +280,7 @@ internal sealed class GenerationRun(GenerationEngine engine, IReadOnlyList<Gener
         }
     }
 
-    /// <summary>What one verify step did: k, tokens emitted, per row drafts proposed and accepted, and whether it resumed speculation after plain steps.</summary>
-    private sealed record StepOutcome(int K, long Emitted, int[] Counts, int[] Accepted, bool Resumed);
+    /// <summary>What one verify step did: k, tokens emitted, per row drafts proposed and accepted and whether its drafting
+    /// context has a gap, and whether the step resumed speculation after plain steps.</summary>
+    private sealed record StepOutcome(int K, long Emitted, int[] Counts, int[] Accepted, bool Resumed, bool[] Gapped);
 }

@@ -28,6 +28,13 @@ internal sealed class LiveSequence(long id, IReadOnlyList<int> prompt, int budge
 
     public List<VerifyStepCounts> VerifySteps { get; } = [];
 
+    /// <summary>
+    /// Whether its drafter skipped some of its positions when speculation resumed (a bounded catch-up window): drafting
+    /// from a context with a gap, it is accepted less often than steady speculation would be, so the live-batch
+    /// controller does not learn acceptance from it.
+    /// </summary>
+    public bool DraftContextGap { get; set; }
+
     public List<SupervisionPart> Supervision { get; } = [.. promptSupervision];
 
     /// <summary>Adds one emitted token; returns whether the sequence is now finished (EOS, stop string or budget).</summary>

@@ -159,13 +159,18 @@ public sealed class LiveBatchController
     /// <summary>
     /// Records one finished step at <paramref name="live"/> rows: k used, per row the drafts proposed and accepted, and its
     /// timing, and the tokens its rows kept (<paramref name="emitted"/>; null = all it confirmed). A speculative step's
-    /// timing includes the drafter's work on rows admitted since the last one. A step that <paramref name="resumed"/>
+    /// timing includes the drafter's work on rows admitted since the last one. Rows whose drafting context has a gap
+    /// (<paramref name="gapped"/>: the drafter skipped older positions when speculation resumed) do not count towards
+    /// acceptance: after a timing-only probe every live row has one, and learning from them would hold the estimate below
+    /// what steady speculation reaches (rows admitted while speculating have none), which can switch speculation off
+    /// where it pays and keep it off behind the back-off. A step that <paramref name="resumed"/>
     /// speculation after plain steps is not steady speculation: it paid the drafter's catch-up on them instead of its
     /// per-step reading, and drafted from a context with a gap (see <see cref="SpeculationOptions.ResumeWindow"/>), so
     /// neither its timing nor its acceptance is kept, and the next step speculates again with the same k to be measured;
     /// a timing-only probe, which catches up a single position, is timed on its own step (its acceptance is not kept).
     /// </summary>
-    public void Observe(int live, int k, IReadOnlyList<int> proposed, IReadOnlyList<int> accepted, double stepSeconds, bool resumed = false, long? emitted = null)
+    public void Observe(int live, int k, IReadOnlyList<int> proposed, IReadOnlyList<int> accepted, double stepSeconds, bool resumed = false, long? emitted = null,
+        IReadOnlyList<bool>? gapped = null)
     {
         // A timing-only probe reads one position per row to resume, about what a steady step reads, so its own step is
         // timed: one speculative step per probe where speculation loses, not two.
@@ -187,7 +192,7 @@ public sealed class LiveBatchController
 
         if (!_timingProbe)
         {
-            _acceptance.Observe(proposed, accepted);
+            _acceptance.Observe(gapped is null ? proposed : [.. proposed.Select((c, b) => gapped[b] ? 0 : c)], accepted);
         }
 
         if (k > 0)

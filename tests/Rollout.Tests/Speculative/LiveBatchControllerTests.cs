@@ -240,6 +240,21 @@ public sealed class LiveBatchControllerTests
     }
 
     [Fact]
+    public void Rows_drafting_from_a_context_with_a_gap_do_not_count_towards_acceptance()
+    {
+        // Half the rows resumed with a gap in their drafting context and accepted nothing; the other half accepted all 4.
+        var controller = new LiveBatchController(new SpeculationOptions(4, Adaptive: true));
+        int[] proposed = [4, 4, 4, 4, 4, 4, 4, 4];
+        int[] accepted = [4, 4, 4, 4, 0, 0, 0, 0];
+        controller.Observe(8, 4, proposed, accepted, 1.0, gapped: [false, false, false, false, true, true, true, true]);
+        controller.ExpectedTokens(4).Should().Be(5.0, "only the rows with a whole context are learnt from");
+
+        var counted = new LiveBatchController(new SpeculationOptions(4, Adaptive: true));
+        counted.Observe(8, 4, proposed, accepted, 1.0);
+        counted.ExpectedTokens(4).Should().Be(3.0, "without the marks, half the rows reject the first draft");
+    }
+
+    [Fact]
     public void A_plain_re_measurement_while_speculating_is_two_plain_steps()
     {
         var random = new Random(37);
