@@ -9,6 +9,11 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
 {
     private readonly Scalar _epsilon;
 
+    /// <summary>The alpha of adding epsilon. TorchSharp's add(Scalar) passes a temporary Scalar 1 whose finalizer can free
+    /// it while libtorch reads it (a GC during the call; seen as an internal assert in Scalar::equal under parallel tests),
+    /// so this one lives as long as the module, like the epsilon.</summary>
+    private readonly Scalar _one = 1.0.ToScalar();
+
     public RmsNorm(long size, double eps, ScalarType? dtype = null, Device? device = null) : base(nameof(RmsNorm))
     {
         _epsilon = eps.ToScalar();
@@ -35,8 +40,8 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var x32 = x.to_type(ScalarType.Float32);
         // square(), not pow(2): a temporary Scalar argument can be finalized while libtorch still reads it (seen once as
-        // an internal assert in pow under parallel tests); the epsilon Scalar lives as long as the module.
-        var normed = x32 * x32.square().mean([-1], keepdim: true).add(_epsilon).rsqrt();
+        // an internal assert in pow under parallel tests); the epsilon and its alpha live as long as the module.
+        var normed = x32 * x32.square().mean([-1], keepdim: true).add(_epsilon, _one).rsqrt();
         return (normed.to_type(x.dtype) * scale).MoveToOuterDisposeScope();
     }
 }
