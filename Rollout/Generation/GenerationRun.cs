@@ -169,7 +169,7 @@ internal sealed class GenerationRun(GenerationEngine engine, IReadOnlyList<Gener
         var output = _model.Forward(feed, rows, counts.Select(c => c + 1).ToArray(), engine.CaptureLayers);
         var verifySeconds = clock.Elapsed.TotalSeconds - draftSeconds;
 
-        var gapped = _live.Select(s => s.DraftContextGap).ToArray();   // before rows finish and leave
+        var gapped = k > 0 ? _live.Select(s => s.DraftContextGap).ToArray() : null;   // only drafts are judged
         var step = StepVerifier.Verify(output.Logits, proposal is null ? null : proposal with { Counts = counts }, sampling, sampler, engine.Bias);
         var sampleSeconds = clock.Elapsed.TotalSeconds - draftSeconds - verifySeconds;
 
@@ -282,5 +282,5 @@ internal sealed class GenerationRun(GenerationEngine engine, IReadOnlyList<Gener
 
     /// <summary>What one verify step did: k, tokens emitted, per row drafts proposed and accepted and whether its drafting
     /// context has a gap, and whether the step resumed speculation after plain steps.</summary>
-    private sealed record StepOutcome(int K, long Emitted, int[] Counts, int[] Accepted, bool Resumed, bool[] Gapped);
+    private sealed record StepOutcome(int K, long Emitted, int[] Counts, int[] Accepted, bool Resumed, bool[]? Gapped);
 }

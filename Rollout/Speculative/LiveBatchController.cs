@@ -258,18 +258,7 @@ public sealed class LiveBatchController
 
     /// <summary>Whether some fuller bucket's verdict, from its trusted measurements, is that speculation pays there (its last
     /// decision's, not a fresh cost model per bucket: this is asked every step of an undecided bucket).</summary>
-    private bool PaysOnAFullerBatch(int index)
-    {
-        foreach (var (other, bucket) in _buckets)
-        {
-            if (other > index && bucket.Speculating)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private bool PaysOnAFullerBatch(int index) => _buckets.Any(b => b.Key > index && b.Value.Speculating);
 
     private Bucket BucketFor(int live)
     {

@@ -21,16 +21,7 @@ public sealed class PlainStepCurve
     }
 
     /// <summary>Plain observations at live counts in [low, high].</summary>
-    public int CountBetween(int low, int high)
-    {
-        var count = 0;
-        foreach (var (live, timing) in _byLive)
-        {
-            count += live >= low && live <= high ? timing.Count : 0;
-        }
-
-        return count;
-    }
+    public int CountBetween(int low, int high) => _byLive.Where(e => e.Key >= low && e.Key <= high).Sum(e => e.Value.Count);
 
     /// <summary>Estimated plain step seconds at <paramref name="live"/> rows, or null before any measurement.</summary>
     public double? At(int live)

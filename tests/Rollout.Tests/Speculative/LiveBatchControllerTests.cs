@@ -201,15 +201,7 @@ public sealed class LiveBatchControllerTests
         }
 
         controller.NextK(64).Should().Be(4, "4 drafts at 90 % acceptance for 2.2 plain steps pay on the full batch");
-        var draining = new List<int>();
-        foreach (var live in new[] { 6, 6, 6, 5, 3 })
-        {
-            var k = controller.NextK(live);
-            draining.Add(k);
-            var (proposed, accepted) = Rows(random, live, k, 0.9);
-            controller.Observe(live, k, proposed, accepted, k == 0 ? 0.2 : 0.25 + (0.01 * k));
-        }
-
+        var draining = Drain(controller, random, 6, 6, 6, 5, 3);
         draining.Should().Equal([0, 4, 4, 4, 0], "one plain step times each new bucket's baseline, then it speculates at once");
     }
 
@@ -227,15 +219,7 @@ public sealed class LiveBatchControllerTests
         }
 
         controller.NextK(64).Should().Be(0, "the full batch's verdict has turned to losing");
-        var draining = new List<int>();
-        foreach (var live in new[] { 6, 6, 6, 5 })
-        {
-            var k = controller.NextK(live);
-            draining.Add(k);
-            var (proposed, accepted) = Rows(random, live, k, 0.9);
-            controller.Observe(live, k, proposed, accepted, k == 0 ? 0.2 : 0.25 + (0.01 * k));
-        }
-
+        var draining = Drain(controller, random, 6, 6, 6, 5);
         draining.Should().Equal([0, 0, 0, 4], "an undecided bucket times its baseline three times, then probes, instead of speculating at once");
     }
 
@@ -443,6 +427,24 @@ public sealed class LiveBatchControllerTests
             chosen.Add(k);
             var (proposed, accepted) = Rows(random, 64, k, alpha(step));
             controller.Observe(64, k, proposed, accepted, seconds(step, k), emitted: (long)Math.Round(keptFraction * (64 + accepted.Sum())));
+        }
+
+        return chosen;
+    }
+
+    /// <summary>
+    /// Steps a draining batch through the given live counts, where speculation pays (90 % acceptance, a step with k drafts
+    /// 0.25 + 0.01k seconds against 0.2 plain). Returns the k chosen at each step.
+    /// </summary>
+    private static List<int> Drain(LiveBatchController controller, Random random, params int[] lives)
+    {
+        var chosen = new List<int>();
+        foreach (var live in lives)
+        {
+            var k = controller.NextK(live);
+            chosen.Add(k);
+            var (proposed, accepted) = Rows(random, live, k, 0.9);
+            controller.Observe(live, k, proposed, accepted, k == 0 ? 0.2 : 0.25 + (0.01 * k));
         }
 
         return chosen;
