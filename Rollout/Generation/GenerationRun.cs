@@ -79,7 +79,10 @@ internal sealed class GenerationRun(GenerationEngine engine, IReadOnlyList<Gener
             {
                 var prompt = requests[admission.Request].Prompt;
                 var budget = Math.Min(options.MaxNewTokens, _model.Config.MaxPositions - prompt.Count);
-                _live.Add(new LiveSequence(admission.Sequence, prompt, budget, _parked.GetValueOrDefault(admission.SourceRow) ?? []));
+                _live.Add(new LiveSequence(admission.Sequence, prompt, budget, _parked.GetValueOrDefault(admission.SourceRow) ?? [])
+                {
+                    Acceptance = controller?.Options.Adaptive == true ? controller.NewRowAcceptance() : null,
+                });
             }
 
             if (round.HeldMove is var (from, to))
@@ -143,7 +146,7 @@ internal sealed class GenerationRun(GenerationEngine engine, IReadOnlyList<Gener
         var live = _live.Count;
         var rows = cache.Slice(0, live);
         sampler.Bind(_live.Select(s => s.Id).ToList());
-        var k = controller?.NextK(live) ?? 0;
+        var k = controller?.NextK(live, controller.Options.Adaptive ? [.. _live.Select(s => s.Acceptance!)] : null) ?? 0;
         var resumed = k > 0 && !_speculatedLastStep;
         if (k > 0 && _drafter is IHiddenStateDrafter deferring)
         {
@@ -193,6 +196,10 @@ internal sealed class GenerationRun(GenerationEngine engine, IReadOnlyList<Gener
             if (_drafter is not null)
             {
                 sequence.VerifySteps.Add(new VerifyStepCounts(counts[b], Math.Min(step.Accepted[b], counts[b])));
+                if (sequence.Acceptance is { } own)
+                {
+                    controller!.ObserveRow(own, counts[b], Math.Min(step.Accepted[b], counts[b]));
+                }
             }
         }
 

@@ -28,6 +28,9 @@ internal sealed class LiveSequence(long id, IReadOnlyList<int> prompt, int budge
 
     public List<VerifyStepCounts> VerifySteps { get; } = [];
 
+    /// <summary>How its drafts fared against the shared acceptance estimate, for the live-batch controller (adaptive only).</summary>
+    public RowAcceptance? Acceptance { get; init; }
+
     /// <summary>
     /// Whether its drafter skipped some of its positions when speculation resumed (a bounded catch-up window): drafting
     /// from a context with a gap, it is accepted less often than steady speculation would be, so the live-batch

@@ -5,10 +5,15 @@ namespace RlSpec.Rollout.Speculative;
 /// sequences finish, and speculation pays on a small live batch (verification is memory-bound) long before it pays
 /// on a full one (compute-bound), so costs are measured online per live-row bucket (1, 2, 3–4, 5–8, …): each
 /// speculative step's time (drafting and verifying) is read as a ratio to a plain step at the same live count
-/// (<see cref="PlainStepCurve"/>), and acceptance, by draft position (<see cref="AcceptanceByPosition"/>), and the share
-/// of confirmed tokens rows keep (<see cref="KeptTokens"/>) are shared by all buckets. Each bucket turns its ratios into
-/// a <see cref="SpeculationCostModel"/> and picks its best k. Timings are lower quartiles of the last few
-/// (<see cref="RollingTiming"/>), and ratios are taken when a decision is made, against the plain baseline then.
+/// (<see cref="PlainStepCurve"/>), and the share of confirmed tokens rows keep (<see cref="KeptTokens"/>) is shared by
+/// all buckets. Acceptance is what the rows live now are expected to reach: the estimate by draft position learnt from
+/// every row (<see cref="AcceptanceByPosition"/>), which is all a row that has not speculated yet has, scaled per row by
+/// how its own drafts fared against it (<see cref="RowAcceptance"/>). The rows left when a batch drains are not a random
+/// sample: they are its longest, and on the tiny policy's arithmetic they accept 1.5–2.8 tokens a step where the batch
+/// averages 4.3, so the shared estimate alone predicted 1.1–1.5x where the draining steps ran 0.4–0.9x. Each bucket turns
+/// its ratios into a <see cref="SpeculationCostModel"/> and picks its best k; switching speculation on must also repay the
+/// drafter's catch-up (<see cref="ResumePays"/>). Timings are lower quartiles of the last few (<see cref="RollingTiming"/>),
+/// and ratios are taken when a decision is made, against the faster of the plain baseline then and when each step ran.
 /// Within a bucket: plain decoding is measured three times before any probe; a probe speculates at full k for two
 /// steps and only the second is measured (the first pays the drafter's catch-up on the plain steps), or, once
 /// acceptance is known, for one timed step that catches up a single position (a timing-only probe); speculation is
@@ -29,18 +34,34 @@ public sealed class LiveBatchController
     private const int ClearProbes = 2;
     private const double ClearLoss = 0.75;
     private const double ClearWin = 1.3;
+
+    /// <summary>A row's own counts decay by this much per step of that row (<see cref="RowAcceptance"/>), so they follow its latest drafts.</summary>
+    private const double RowDecay = 0.2;
+
+    /// <summary>Drafts' worth of the shared estimate a row's own acceptance is shrunk towards (<see cref="RowAcceptance"/>).</summary>
+    private const double RowPriorDrafts = 3;
     private readonly PlainStepCurve _plain = new();
     private readonly Dictionary<int, Bucket> _buckets = [];
     private readonly AcceptanceByPosition _acceptance;
     private readonly KeptTokens _kept = new();
+
+    /// <summary>Steps that resumed speculation after plain steps (their catch-up included), in seconds with the plain baseline then.</summary>
+    private readonly RollingTiming _resumes = new();
+
+    /// <summary>Expected tokens per live row and verify step by k, for the rows of the step being decided (see <see cref="NextK"/>).</summary>
+    private readonly double[] _liveTokens;
+    private readonly Func<int, double> _liveTokensAt;
     private int? _timeNext;
     private bool _warmingPlain;
+    private int _lastK;
     private bool _timingProbe;
 
     public LiveBatchController(SpeculationOptions options)
     {
         Options = options.Validated();
         _acceptance = new AcceptanceByPosition(Options.DraftTokens);
+        _liveTokens = new double[Options.DraftTokens + 1];
+        _liveTokensAt = k => _liveTokens[k];
     }
 
     public SpeculationOptions Options { get; }
@@ -53,10 +74,29 @@ public sealed class LiveBatchController
     public int ResumeWindow => _timingProbe ? 1 : Options.ResumeWindow;
 
     /// <summary>
-    /// Expected tokens a row keeps per verify step with k drafts: from the acceptance measured so far by draft position,
-    /// times the fraction of confirmed tokens rows kept (<see cref="KeptTokens"/>).
+    /// Expected tokens a row keeps per verify step with k drafts, for a row with no acceptance of its own yet: from the
+    /// acceptance measured so far by draft position, times the fraction of confirmed tokens rows kept (<see cref="KeptTokens"/>).
     /// </summary>
     public double ExpectedTokens(int k) => k == 0 ? 1.0 : _acceptance.ExpectedTokens(k) * _kept.Fraction;
+
+    /// <summary>A row's own acceptance: the decoder keeps one per live row, passes each verify step of the row to
+    /// <see cref="ObserveRow"/>, and the live rows' to <see cref="NextK"/>.</summary>
+    public RowAcceptance NewRowAcceptance() => new(RowDecay, RowPriorDrafts);
+
+    /// <summary>
+    /// One verify step of a row: it proposed <paramref name="proposed"/> drafts and the first <paramref name="accepted"/>
+    /// were accepted. A timing-only probe's step is not learnt from: it caught up one position per row, and speculation
+    /// switched on resumes with <see cref="SpeculationOptions.ResumeWindow"/>, so its drafts say little of what the row
+    /// would accept then (learning from them kept speculation off on the chain task, where it runs 1.5x: every probe
+    /// found its rows accepting less, which kept it off, so the next probe was timing-only too).
+    /// </summary>
+    public void ObserveRow(RowAcceptance row, int proposed, int accepted)
+    {
+        if (proposed > 0 && !_timingProbe)
+        {
+            row.Observe(accepted, _acceptance.ExpectedTokens(proposed) - 1);
+        }
+    }
 
     /// <summary>Bucket index of a live-row count: 0 for 1 row, 1 for 2, 2 for 3–4, 3 for 5–8, …</summary>
     public static int BucketOf(int live) => live <= 1 ? 0 : 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)(live - 1));
@@ -64,7 +104,9 @@ public sealed class LiveBatchController
     /// <summary>The smallest and largest live counts of a bucket.</summary>
     public static (int Low, int High) BucketRange(int bucket) => bucket == 0 ? (1, 1) : ((1 << (bucket - 1)) + 1, 1 << bucket);
 
-    public int NextK(int live)
+    /// <summary>k for the next step over <paramref name="live"/> rows, whose own acceptance estimates are
+    /// <paramref name="rows"/> (null: the shared estimate stands for every row).</summary>
+    public int NextK(int live, IReadOnlyList<RowAcceptance>? rows = null)
     {
         var max = Options.DraftTokens;
         if (!Options.Adaptive || max == 0)
@@ -79,6 +121,7 @@ public sealed class LiveBatchController
         }
 
         _timingProbe = false;
+        MixLiveTokens(rows);
 
         var index = BucketOf(live);
         var bucket = BucketFor(live);
@@ -106,7 +149,12 @@ public sealed class LiveBatchController
         }
 
         bucket.SinceProbe++;
-        var best = trusted ? model.BestK(ExpectedTokens) : 0;
+        var best = trusted ? model.BestK(_liveTokensAt) : 0;
+        if (best > 0 && _lastK == 0 && !ResumePays(model, best, live))
+        {
+            best = 0;
+        }
+
         if ((best > 0) != bucket.Speculating)
         {
             // The verdict changed: check the other side again ProbeEvery steps from now.
@@ -151,6 +199,7 @@ public sealed class LiveBatchController
     /// </summary>
     public void BeginRun()
     {
+        _lastK = 0;
         _timeNext = null;
         _warmingPlain = false;
         _timingProbe = false;
@@ -161,28 +210,38 @@ public sealed class LiveBatchController
     /// timing, and the tokens its rows kept (<paramref name="emitted"/>; null = all it confirmed). A speculative step's
     /// timing includes the drafter's work on rows admitted since the last one. Rows whose drafting context has a gap
     /// (<paramref name="gapped"/>: the drafter skipped older positions when speculation resumed) do not count towards
-    /// acceptance: after a timing-only probe every live row has one, and learning from them would hold the estimate below
-    /// what steady speculation reaches (rows admitted while speculating have none), which can switch speculation off
-    /// where it pays and keep it off behind the back-off. A step that <paramref name="resumed"/>
+    /// the shared acceptance, the one rows admitted later start from: after a timing-only probe every live row has one,
+    /// and learning from them would hold the estimate below what steady speculation reaches (rows admitted while
+    /// speculating have none), which can switch speculation off where it pays and keep it off behind the back-off. Their
+    /// own estimates do learn from them: the gap stays with the row until it ends. A step that <paramref name="resumed"/>
     /// speculation after plain steps is not steady speculation: it paid the drafter's catch-up on them instead of its
-    /// per-step reading, and drafted from a context with a gap (see <see cref="SpeculationOptions.ResumeWindow"/>), so
-    /// neither its timing nor its acceptance is kept, and the next step speculates again with the same k to be measured;
+    /// per-step reading, and drafted from a context with a gap (see <see cref="SpeculationOptions.ResumeWindow"/>), so its
+    /// timing is kept apart, as what resuming costs (<see cref="ResumePays"/>), its acceptance is not shared, and the next
+    /// step speculates again with the same k to be measured;
     /// a timing-only probe, which catches up a single position, is timed on its own step (its acceptance is not kept).
     /// </summary>
     public void Observe(int live, int k, IReadOnlyList<int> proposed, IReadOnlyList<int> accepted, double stepSeconds, bool resumed = false, long? emitted = null,
         IReadOnlyList<bool>? gapped = null)
     {
+        var afterSpeculation = _lastK > 0;
+        _lastK = k;
+
         // A timing-only probe reads one position per row to resume, about what a steady step reads, so its own step is
         // timed: one speculative step per probe where speculation loses, not two.
         if (k > 0 && resumed && !_timingProbe)
         {
+            if (_plain.At(live) is > 0 and var plain)
+            {
+                _resumes.Add(stepSeconds, live, plain);
+            }
+
             _timeNext = k;
             return;
         }
 
-        // The first plain step after speculation runs slower (measured at 64 rows on the tiny policy: 4.1 against 3.8 ms,
-        // the drafter's admission work aside), and while speculation is on every re-measurement of plain decoding would be
-        // such a step: a baseline that makes speculation look better than it is. Two plain steps; only the second is kept.
+        // The first plain step after speculation runs slower (on the tiny policy 10–20 % at 33–64 rows, the next two 3–7 %),
+        // and while speculation is on every re-measurement of plain decoding would be such a step: a baseline that makes
+        // speculation look better than it is. So it is never kept (below), and a re-measurement is two plain steps.
         if (k == 0 && _warmingPlain)
         {
             _warmingPlain = false;
@@ -203,14 +262,18 @@ public sealed class LiveBatchController
 
         if (k == 0)
         {
-            _plain.Add(live, stepSeconds);
+            if (!afterSpeculation)
+            {
+                _plain.Add(live, stepSeconds);
+            }
         }
-        else if (_plain.At(live) is > 0)
+        else if (_plain.At(live) is > 0 and var baseline)
         {
-            // Kept in seconds and read relative to the plain baseline when a decision is made (see RollingTiming.Relative).
+            // Kept in seconds with the plain baseline as it stands, and read relative to the faster of that and the baseline
+            // when a decision is made (see RollingTiming.Relative).
             // Drafting stays in: what it costs per step does not scale with k (reading the committed positions), so a
             // per-token draft cost measured at one k would mislead at another.
-            BucketFor(live).Step[Math.Min(k, Options.DraftTokens)].Add(stepSeconds, live);
+            BucketFor(live).Step[Math.Min(k, Options.DraftTokens)].Add(stepSeconds, live, baseline);
         }
     }
 
@@ -236,6 +299,42 @@ public sealed class LiveBatchController
         return new SpeculationCostModel(1.0, steps);
     }
 
+    /// <summary>
+    /// Whether switching speculation on at k pays for the drafter's catch-up on the plain steps it missed. A resume costs
+    /// what the steps that resumed took beyond a steady step at k (both in plain steps at their live count); speculating
+    /// saves τ(k) − cost(k) plain steps a step, and is held at least ProbeEvery steps before its verdict is checked. On the
+    /// tiny policy a resume reads up to ResumeWindow positions per row with a head that costs a third of a policy layer
+    /// stack per position: 15–40 ms at 17–64 rows, where a plain step takes 2–3.5 ms, and near break-even (predicted 1.1x)
+    /// each switch-on in a draining batch cost more than its few speculative steps could save.
+    /// </summary>
+    private bool ResumePays(SpeculationCostModel model, int k, int live)
+    {
+        if (!_resumes.HasValue || _plain.At(live) is null)
+        {
+            return true;
+        }
+
+        var resume = Math.Max(0, _resumes.Relative(at => _plain.At(at)!.Value) - model.StepSeconds[k]);
+        var saved = _liveTokens[k] - model.StepSeconds[k];
+        return saved * Options.ProbeEvery > resume;
+    }
+
+    /// <summary>Fills <see cref="_liveTokens"/> for <paramref name="rows"/> (read every step: no allocation).</summary>
+    private void MixLiveTokens(IReadOnlyList<RowAcceptance>? rows)
+    {
+        for (var k = 0; k < _liveTokens.Length; k++)
+        {
+            var shared = _acceptance.ExpectedTokens(k);
+            var sum = 0.0;
+            for (var b = 0; b < (rows?.Count ?? 0); b++)
+            {
+                sum += rows![b].ExpectedTokens(shared, k);
+            }
+
+            _liveTokens[k] = k == 0 ? 1.0 : (rows is { Count: > 0 } ? sum / rows.Count : shared) * _kept.Fraction;
+        }
+    }
+
     /// <summary>Full k, as a timing-only probe once acceptance has been measured (see <see cref="ResumeWindow"/>).</summary>
     private int Probe(int max)
     {
@@ -252,7 +351,7 @@ public sealed class LiveBatchController
     private bool IsTrusted(Bucket bucket, SpeculationCostModel model) => bucket.Step[Options.DraftTokens].Count switch
     {
         >= TrustedProbes => true,
-        >= ClearProbes => model.Speedup(ExpectedTokens, Options.DraftTokens) is < ClearLoss or > ClearWin,
+        >= ClearProbes => model.Speedup(_liveTokensAt, Options.DraftTokens) is < ClearLoss or > ClearWin,
         _ => false,
     };
 
