@@ -27,6 +27,9 @@ internal sealed class GenerationRun(GenerationEngine engine, IReadOnlyList<Gener
     private readonly IReadOnlyList<VerifyStepCounts>[] _verifySteps = new IReadOnlyList<VerifyStepCounts>[requests.Sum(r => r.Samples)];
     private readonly SpeculationStats _stats = new();
     private readonly LiveBatchStats _liveBatch = new();
+
+    /// <summary>The live rows' own acceptance, handed to the controller each step (adaptive only; empty otherwise).</summary>
+    private readonly List<RowAcceptance> _rowAcceptance = [];
     private bool _speculatedLastStep;
 
     /// <summary>Seconds the drafter has spent outside steps, in all (see <see cref="Drafting"/>).</summary>
@@ -146,7 +149,9 @@ internal sealed class GenerationRun(GenerationEngine engine, IReadOnlyList<Gener
         var live = _live.Count;
         var rows = cache.Slice(0, live);
         sampler.Bind(_live.Select(s => s.Id).ToList());
-        var k = controller?.NextK(live, controller.Options.Adaptive ? [.. _live.Select(s => s.Acceptance!)] : null) ?? 0;
+        _rowAcceptance.Clear();
+        _rowAcceptance.AddRange(_live.Select(s => s.Acceptance).OfType<RowAcceptance>());
+        var k = controller?.NextK(live, _rowAcceptance) ?? 0;
         var resumed = k > 0 && !_speculatedLastStep;
         if (k > 0 && _drafter is IHiddenStateDrafter deferring)
         {

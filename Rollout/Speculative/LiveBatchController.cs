@@ -45,8 +45,9 @@ public sealed class LiveBatchController
     private readonly AcceptanceByPosition _acceptance;
     private readonly KeptTokens _kept = new();
 
-    /// <summary>Steps that resumed speculation after plain steps (their catch-up included), in seconds with the plain baseline then.</summary>
-    private readonly RollingTiming _resumes = new();
+    /// <summary>Steps that resumed speculation after a plain stretch of at least the resume window (a full catch-up), in
+    /// seconds with the plain baseline then.</summary>
+    private readonly RollingTiming _fullResumes = new();
 
     /// <summary>Expected tokens per live row and verify step by k, for the rows of the step being decided (see <see cref="NextK"/>).</summary>
     private readonly double[] _liveTokens;
@@ -54,6 +55,9 @@ public sealed class LiveBatchController
     private int? _timeNext;
     private bool _warmingPlain;
     private int _lastK;
+
+    /// <summary>Plain steps observed since the last speculative one: the positions a resume now would catch up (up to the window).</summary>
+    private int _plainRun;
     private bool _timingProbe;
 
     public LiveBatchController(SpeculationOptions options)
@@ -92,7 +96,8 @@ public sealed class LiveBatchController
     /// </summary>
     public void ObserveRow(RowAcceptance row, int proposed, int accepted)
     {
-        if (proposed > 0 && !_timingProbe)
+        // Before any draft was judged the shared estimate expects none, and a row compared with it would look many times better.
+        if (proposed > 0 && !_timingProbe && _acceptance.HasValue)
         {
             row.Observe(accepted, _acceptance.ExpectedTokens(proposed) - 1);
         }
@@ -132,9 +137,9 @@ public sealed class LiveBatchController
         // A fuller batch measured that speculation pays, and verifying k drafts only gets cheaper relative to a plain step
         // as the batch drains: speculate at once (one plain step first, to time this bucket's baseline) until this
         // bucket's own probes are trusted, rather than spend the short draining phase re-learning it.
-        if (!trusted && plainSteps > 0 && PaysOnAFullerBatch(index))
+        if (!trusted && plainSteps > 0 && BorrowedK(index) is > 0 and var borrowed)
         {
-            return max;
+            return borrowed;
         }
 
         // Plain steps cost nothing extra, so the baseline is measured a few times before any comparison.
@@ -150,7 +155,7 @@ public sealed class LiveBatchController
 
         bucket.SinceProbe++;
         var best = trusted ? model.BestK(_liveTokensAt) : 0;
-        if (best > 0 && _lastK == 0 && !ResumePays(model, best, live))
+        if (best > 0 && _lastK == 0 && !ResumePays(model, best))
         {
             best = 0;
         }
@@ -224,15 +229,16 @@ public sealed class LiveBatchController
         IReadOnlyList<bool>? gapped = null)
     {
         var afterSpeculation = _lastK > 0;
-        _lastK = k;
+        var plainRun = _plainRun;
+        (_lastK, _plainRun) = (k, k == 0 ? _plainRun + 1 : 0);
 
         // A timing-only probe reads one position per row to resume, about what a steady step reads, so its own step is
         // timed: one speculative step per probe where speculation loses, not two.
         if (k > 0 && resumed && !_timingProbe)
         {
-            if (_plain.At(live) is > 0 and var plain)
+            if (plainRun >= Options.ResumeWindow && _plain.At(live) is > 0 and var plain)
             {
-                _resumes.Add(stepSeconds, live, plain);
+                _fullResumes.Add(stepSeconds, live, plain);
             }
 
             _timeNext = k;
@@ -300,23 +306,26 @@ public sealed class LiveBatchController
     }
 
     /// <summary>
-    /// Whether switching speculation on at k pays for the drafter's catch-up on the plain steps it missed. A resume costs
-    /// what the steps that resumed took beyond a steady step at k (both in plain steps at their live count); speculating
-    /// saves τ(k) − cost(k) plain steps a step, and is held at least ProbeEvery steps before its verdict is checked. On the
-    /// tiny policy a resume reads up to ResumeWindow positions per row with a head that costs a third of a policy layer
-    /// stack per position: 15–40 ms at 17–64 rows, where a plain step takes 2–3.5 ms, and near break-even (predicted 1.1x)
-    /// each switch-on in a draining batch cost more than its few speculative steps could save.
+    /// Whether switching speculation on at k pays for the drafter's catch-up on the plain steps it missed. Steps that
+    /// resumed after a plain stretch as long as the window are timed, and what they took beyond a steady step at k (both
+    /// in plain steps at their live count) is a full catch-up; a resume now is charged the share of the window it would
+    /// read (a two-step re-measurement of plain decoding 2/32, a long plain stretch all of it); speculating saves τ(k) − cost(k) plain steps a step, and is held at least ProbeEvery
+    /// steps before its verdict is checked. On the tiny policy a resume reads up to ResumeWindow positions per row with a
+    /// head that costs a third of the policy per position: resumed steps took 15–40 ms at 17–64 rows, where a plain step
+    /// takes 2–3.5 ms, and near break-even (predicted 1.1x) each switch-on in a draining batch cost more than its few
+    /// speculative steps could save. A timing-only probe is not gated: speculation that goes on after it has nothing left
+    /// to catch up.
     /// </summary>
-    private bool ResumePays(SpeculationCostModel model, int k, int live)
+    private bool ResumePays(SpeculationCostModel model, int k)
     {
-        if (!_resumes.HasValue || _plain.At(live) is null)
+        if (!_fullResumes.HasValue)
         {
             return true;
         }
 
-        var resume = Math.Max(0, _resumes.Relative(at => _plain.At(at)!.Value) - model.StepSeconds[k]);
-        var saved = _liveTokens[k] - model.StepSeconds[k];
-        return saved * Options.ProbeEvery > resume;
+        var full = Math.Max(0, _fullResumes.Relative(at => _plain.At(at)!.Value) - model.StepSeconds[k]);
+        var caughtUp = (double)Math.Clamp(_plainRun, 1, Options.ResumeWindow) / Options.ResumeWindow;
+        return (_liveTokens[k] - model.StepSeconds[k]) * Options.ProbeEvery > full * caughtUp;
     }
 
     /// <summary>Fills <see cref="_liveTokens"/> for <paramref name="rows"/> (read every step: no allocation).</summary>
@@ -355,9 +364,23 @@ public sealed class LiveBatchController
         _ => false,
     };
 
-    /// <summary>Whether some fuller bucket's verdict, from its trusted measurements, is that speculation pays there (its last
-    /// decision's, not a fresh cost model per bucket: this is asked every step of an undecided bucket).</summary>
-    private bool PaysOnAFullerBatch(int index) => _buckets.Any(b => b.Key > index && b.Value.Speculating);
+    /// <summary>
+    /// The k an undecided bucket borrows from the nearest fuller bucket whose verdict is that speculation pays there (0 for
+    /// none): that bucket's costs, which only fall relative to a plain step as the batch drains, with this step's rows'
+    /// acceptance, and only if a resume repays its catch-up (<see cref="ResumePays"/>).
+    /// </summary>
+    private int BorrowedK(int index)
+    {
+        var fuller = _buckets.Where(b => b.Key > index && b.Value.Speculating).Select(b => (int?)b.Key).Min();
+        if (fuller is null || CostModel(BucketRange(fuller.Value).High) is not { } model)
+        {
+            return 0;
+        }
+
+        // Its costs, but this step's rows: the rows left when a batch drains may accept far less than the ones it decided on.
+        var best = model.BestK(_liveTokensAt);
+        return best > 0 && (_lastK > 0 || ResumePays(model, best)) ? best : 0;
+    }
 
     private Bucket BucketFor(int live)
     {
@@ -380,7 +403,7 @@ public sealed class LiveBatchController
         public int ProbeInterval { get; set; } = probeEvery;
 
         /// <summary>The verdict the probe interval is backing off from: speculation on (true) or off. Smaller buckets that
-        /// have not decided yet follow it (<see cref="PaysOnAFullerBatch"/>).</summary>
+        /// have not decided yet follow it (<see cref="BorrowedK"/>).</summary>
         public bool Speculating { get; set; }
 
         /// <summary>Checks made while speculating below full k (see <see cref="NextK"/>).</summary>

@@ -175,6 +175,19 @@ public sealed class LiveBatchControllerTests
     }
 
     [Fact]
+    public void A_row_is_not_compared_with_a_shared_estimate_that_has_judged_nothing()
+    {
+        var controller = new LiveBatchController(new SpeculationOptions(4, Adaptive: true));
+        var row = controller.NewRowAcceptance();
+        controller.ObserveRow(row, 4, 3);
+        row.Factor.Should().Be(1.0, "against an estimate expecting no accepted draft it would look twice as good, for as long as it decodes plainly");
+
+        controller.Observe(8, 4, Enumerable.Repeat(4, 8).ToArray(), Enumerable.Repeat(2, 8).ToArray(), 1.0);
+        controller.ObserveRow(row, 4, 3);
+        row.Factor.Should().Be(1.2, "3 accepted where the shared estimate expects 2: (3 + 3) / (2 + 3)");
+    }
+
+    [Fact]
     public void A_timing_only_probe_does_not_teach_the_rows_their_acceptance()
     {
         // Its rows caught up one position each: what they accept then says little of what they would after a resume with
@@ -206,6 +219,36 @@ public sealed class LiveBatchControllerTests
         var draining = Drain(controller, random, 6, 6, 6, 5, 3, 3, 3);
         draining.Should().Equal([0, 0, 4, 4, 0, 0, 4],
             "a plain step times each new bucket's baseline, then it speculates at once; the plain step right after speculation runs slow and is not kept");
+    }
+
+    [Fact]
+    public void A_draining_batch_does_not_follow_a_fuller_one_when_its_own_rows_accept_too_little()
+    {
+        var random = new Random(13);
+        var controller = new LiveBatchController(new SpeculationOptions(4, Adaptive: true));
+        for (var step = 0; step < 60; step++)
+        {
+            var k = controller.NextK(64);
+            var (proposed, accepted) = Rows(random, 64, k, 0.9);
+            controller.Observe(64, k, proposed, accepted, k == 0 ? 1.0 : 2.0 + (0.05 * k));
+        }
+
+        // The 6 rows left have rejected every draft for 5 steps: about 1.3 tokens a step where the full batch's rows got 4.1.
+        var tail = Enumerable.Range(0, 6).Select(_ => controller.NewRowAcceptance()).ToArray();
+        foreach (var row in tail.SelectMany(row => Enumerable.Repeat(row, 5)))
+        {
+            controller.ObserveRow(row, 4, 0);
+        }
+
+        var chosen = new List<int>();
+        for (var step = 0; step < 4; step++)
+        {
+            var k = controller.NextK(6, tail);
+            chosen.Add(k);
+            controller.Observe(6, k, new int[6], new int[6], k == 0 ? 0.2 : 0.25 + (0.01 * k));
+        }
+
+        chosen.Should().Equal([0, 0, 0, 0], "the full batch's costs with these rows' acceptance predict a loss (the same rows with the shared estimate: 0, 0, 4, 4)");
     }
 
     [Fact]
@@ -288,33 +331,44 @@ public sealed class LiveBatchControllerTests
     }
 
     [Theory]
-    [InlineData(2.0, true)]
-    [InlineData(20.0, false)]
-    public void Speculation_resumes_with_a_full_catch_up_only_where_that_repays_it(double catchUp, bool pays)
+    [InlineData(4.0, true)]
+    [InlineData(40.0, false)]
+    public void Speculation_resumes_after_a_plain_stretch_only_where_that_repays_the_catch_up(double fullCatchUp, bool pays)
     {
-        // 4.1 tokens for 3.2 plain steps: 1.28x, 0.9 plain steps saved a step, 14 over the 16 steps a verdict holds before
-        // it is checked. Resuming after plain steps costs catchUp more, except after a timing-only probe (one position).
+        // Blocks of 40 steps at 64 rows, where speculation loses (4 drafts cost 6 plain steps), then 20 at 8 rows, where it
+        // pays 1.28x (4.1 tokens for 3.2 plain steps: 0.9 plain steps saved a step, 14 over the 16 steps a verdict holds).
+        // Entering the 8-row bucket speculation resumes after a long plain stretch: the whole window to catch up, which
+        // costs fullCatchUp plain steps (in proportion after fewer plain steps; nothing after a timing-only probe).
         var random = new Random(59);
         var controller = new LiveBatchController(new SpeculationOptions(4, Adaptive: true));
-        var (catchUps, previous) = (0, 0);
-        for (var step = 0; step < 400; step++)
+        var (fullCatchUps, speculative, plainRun) = (0, 0, 0);
+        for (var block = 0; block < 12; block++)
         {
-            var k = controller.NextK(Live);
-            var resumed = k > 0 && previous == 0;
-            var full = resumed && controller.ResumeWindow > 1;
-            catchUps += step >= 100 && full ? 1 : 0;
-            var (proposed, accepted) = Rows(random, Live, k, 0.9);
-            controller.Observe(Live, k, proposed, accepted, k == 0 ? 1.0 : 3.0 + (0.05 * k) + (full ? catchUp : 0), resumed);
-            previous = k;
+            foreach (var (live, steps) in new[] { (64, 40), (8, 20) })
+            {
+                for (var step = 0; step < steps; step++)
+                {
+                    var k = controller.NextK(live);
+                    var resumed = k > 0 && plainRun > 0;
+                    var window = resumed && controller.ResumeWindow > 1 ? Math.Min(plainRun, 32) : 0;
+                    var (proposed, accepted) = Rows(random, live, k, 0.9);
+                    var cost = k == 0 ? 1.0 : (live == 64 ? 5.8 : 3.0) + (0.05 * k) + (fullCatchUp * window / 32);
+                    controller.Observe(live, k, proposed, accepted, (live == 64 ? 4.0 : 1.0) * cost, resumed);
+                    plainRun = k == 0 ? plainRun + 1 : 0;
+                    fullCatchUps += block >= 4 && window >= 16 ? 1 : 0;
+                    speculative += block >= 4 && live == 8 && k > 0 ? 1 : 0;
+                }
+            }
         }
 
         if (pays)
         {
-            catchUps.Should().BeGreaterThanOrEqualTo(2, "after each re-measurement of plain decoding (backing off: 2 after step 100) speculation resumes at once");
+            fullCatchUps.Should().BeGreaterThan(4, "entering the 8-row bucket, a full catch-up repays itself");
+            speculative.Should().BeGreaterThan(100, "of the last 8 blocks' 160 steps at 8 rows");
         }
         else
         {
-            catchUps.Should().Be(0, "a full catch-up would cost more than the steps before the next check could save");
+            fullCatchUps.Should().Be(0, "a full catch-up would cost more than the 16 steps before the next check could save");
         }
     }
 
@@ -480,7 +534,7 @@ public sealed class LiveBatchControllerTests
         curve.Add(64, 3.3);
 
         curve.At(1).Should().Be(1.0, "measured only right after speculative steps, slowed: capped by 8 rows' value");
-        curve.At(4).Should().Be(1.0, "interpolated 1.17, capped");
+        curve.At(4).Should().Be(1.0, "interpolated 1.23, capped");
         curve.At(36).Should().BeApproximately(1.0 + (2.3 * 28 / 56), 1e-12, "between 8 and 64 rows as measured");
     }
 
