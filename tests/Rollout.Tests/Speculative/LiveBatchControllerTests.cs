@@ -207,13 +207,7 @@ public sealed class LiveBatchControllerTests
     public void Where_a_full_batch_pays_a_draining_one_speculates_after_two_plain_steps()
     {
         var random = new Random(13);
-        var controller = new LiveBatchController(new SpeculationOptions(4, Adaptive: true));
-        for (var step = 0; step < 60; step++)
-        {
-            var k = controller.NextK(64);
-            var (proposed, accepted) = Rows(random, 64, k, 0.9);
-            controller.Observe(64, k, proposed, accepted, k == 0 ? 1.0 : 2.0 + (0.05 * k));
-        }
+        var controller = AFullBatchWhereSpeculationPays(random);
 
         controller.NextK(64).Should().Be(4, "4 drafts at 90 % acceptance for 2.2 plain steps pay on the full batch");
         var draining = Drain(controller, random, 6, 6, 6, 5, 3, 3, 3);
@@ -225,13 +219,7 @@ public sealed class LiveBatchControllerTests
     public void A_draining_batch_does_not_follow_a_fuller_one_when_its_own_rows_accept_too_little()
     {
         var random = new Random(13);
-        var controller = new LiveBatchController(new SpeculationOptions(4, Adaptive: true));
-        for (var step = 0; step < 60; step++)
-        {
-            var k = controller.NextK(64);
-            var (proposed, accepted) = Rows(random, 64, k, 0.9);
-            controller.Observe(64, k, proposed, accepted, k == 0 ? 1.0 : 2.0 + (0.05 * k));
-        }
+        var controller = AFullBatchWhereSpeculationPays(random);
 
         // The 6 rows left have rejected every draft for 5 steps: about 1.3 tokens a step where the full batch's rows got 4.1.
         var tail = Enumerable.Range(0, 6).Select(_ => controller.NewRowAcceptance()).ToArray();
@@ -689,6 +677,20 @@ public sealed class LiveBatchControllerTests
         }
 
         throw new InvalidOperationException("no probe after a plain stretch within 300 steps");
+    }
+
+    /// <summary>A controller after 60 steps of 64 rows accepting 90 % of drafts, where 4 drafts cost 2.2 plain steps (1.9x).</summary>
+    private static LiveBatchController AFullBatchWhereSpeculationPays(Random random)
+    {
+        var controller = new LiveBatchController(new SpeculationOptions(4, Adaptive: true));
+        for (var step = 0; step < 60; step++)
+        {
+            var k = controller.NextK(64);
+            var (proposed, accepted) = Rows(random, 64, k, 0.9);
+            controller.Observe(64, k, proposed, accepted, k == 0 ? 1.0 : 2.0 + (0.05 * k));
+        }
+
+        return controller;
     }
 
     /// <summary>Each of <paramref name="rows"/> rows proposes k drafts and accepts each, given the ones before it, with probability alpha.</summary>
