@@ -221,8 +221,8 @@ public sealed class LiveBatchController
     /// own estimates do learn from them: the gap stays with the row until it ends. A step that <paramref name="resumed"/>
     /// speculation after plain steps is not steady speculation: it paid the drafter's catch-up on them instead of its
     /// per-step reading, and drafted from a context with a gap (see <see cref="SpeculationOptions.ResumeWindow"/>), so its
-    /// timing is kept apart, as what resuming costs (<see cref="ResumePays"/>), its acceptance is not shared, and the next
-    /// step speculates again with the same k to be measured;
+    /// timing is kept apart (after a plain stretch as long as the window, as what a full catch-up costs: <see
+    /// cref="ResumePays"/>), its acceptance is not shared, and the next step speculates again with the same k to be measured;
     /// a timing-only probe, which catches up a single position, is timed on its own step (its acceptance is not kept).
     /// </summary>
     public void Observe(int live, int k, IReadOnlyList<int> proposed, IReadOnlyList<int> accepted, double stepSeconds, bool resumed = false, long? emitted = null,
@@ -309,12 +309,12 @@ public sealed class LiveBatchController
     /// Whether switching speculation on at k pays for the drafter's catch-up on the plain steps it missed. Steps that
     /// resumed after a plain stretch as long as the window are timed, and what they took beyond a steady step at k (both
     /// in plain steps at their live count) is a full catch-up; a resume now is charged the share of the window it would
-    /// read (a two-step re-measurement of plain decoding 2/32, a long plain stretch all of it); speculating saves τ(k) − cost(k) plain steps a step, and is held at least ProbeEvery
-    /// steps before its verdict is checked. On the tiny policy a resume reads up to ResumeWindow positions per row with a
-    /// head that costs a third of the policy per position: resumed steps took 15–40 ms at 17–64 rows, where a plain step
-    /// takes 2–3.5 ms, and near break-even (predicted 1.1x) each switch-on in a draining batch cost more than its few
-    /// speculative steps could save. A timing-only probe is not gated: speculation that goes on after it has nothing left
-    /// to catch up.
+    /// read (a two-step re-measurement of plain decoding 2/32, a long plain stretch all of it). Speculating saves
+    /// τ(k) − cost(k) plain steps a step, and is held at least ProbeEvery steps before its verdict is checked. On the tiny
+    /// policy a resume reads up to ResumeWindow positions per row with a head that costs a third of the policy per
+    /// position: resumed steps took 15–40 ms at 17–64 rows, where a plain step takes 2–3.5 ms, and near break-even
+    /// (predicted 1.1x) each switch-on in a draining batch cost more than its few speculative steps could save. A
+    /// timing-only probe is not gated: speculation that goes on after it has nothing left to catch up.
     /// </summary>
     private bool ResumePays(SpeculationCostModel model, int k)
     {
