@@ -182,6 +182,7 @@ internal sealed class GenerationRun(GenerationEngine engine, IReadOnlyList<Gener
         var sampleSeconds = clock.Elapsed.TotalSeconds - draftSeconds - verifySeconds;
 
         var emitted = new int[live];
+        var accepted = step.Accepted.Select((a, b) => Math.Min(a, counts[b])).ToArray();   // drafts accepted (the bonus token aside)
         for (var b = 0; b < live; b++)
         {
             var sequence = _live[b];
@@ -200,10 +201,10 @@ internal sealed class GenerationRun(GenerationEngine engine, IReadOnlyList<Gener
 
             if (_drafter is not null)
             {
-                sequence.VerifySteps.Add(new VerifyStepCounts(counts[b], Math.Min(step.Accepted[b], counts[b])));
+                sequence.VerifySteps.Add(new VerifyStepCounts(counts[b], accepted[b]));
                 if (sequence.Acceptance is { } own)
                 {
-                    controller!.ObserveRow(own, counts[b], Math.Min(step.Accepted[b], counts[b]));
+                    controller!.ObserveRow(own, counts[b], accepted[b]);
                 }
             }
         }
@@ -227,7 +228,6 @@ internal sealed class GenerationRun(GenerationEngine engine, IReadOnlyList<Gener
         }
 
         var seconds = clock.Elapsed.TotalSeconds;
-        var accepted = step.Accepted.Select((a, b) => Math.Min(a, counts[b])).ToArray();
         _stats.AddStep(k, counts, accepted, emitted);
         _stats.AddTimes(draftSeconds, verifySeconds, sampleSeconds, seconds - draftSeconds - verifySeconds - sampleSeconds);
         return new StepOutcome(k, emitted.Sum(), counts, accepted, resumed, gapped);

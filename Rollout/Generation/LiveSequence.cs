@@ -34,7 +34,7 @@ internal sealed class LiveSequence(long id, IReadOnlyList<int> prompt, int budge
     /// <summary>
     /// Whether its drafter skipped some of its positions when speculation resumed (a bounded catch-up window): drafting
     /// from a context with a gap, it is accepted less often than steady speculation would be, so the live-batch
-    /// controller does not learn acceptance from it.
+    /// controller does not learn its shared acceptance from it (only this row's own, <see cref="Acceptance"/>).
     /// </summary>
     public bool DraftContextGap { get; set; }
 

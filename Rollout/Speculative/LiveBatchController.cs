@@ -333,14 +333,19 @@ public sealed class LiveBatchController
     {
         for (var k = 0; k < _liveTokens.Length; k++)
         {
-            var shared = _acceptance.ExpectedTokens(k);
-            var sum = 0.0;
-            for (var b = 0; b < (rows?.Count ?? 0); b++)
+            if (k == 0 || rows is not { Count: > 0 })
             {
-                sum += rows![b].ExpectedTokens(shared, k);
+                _liveTokens[k] = ExpectedTokens(k);
+                continue;
             }
 
-            _liveTokens[k] = k == 0 ? 1.0 : (rows is { Count: > 0 } ? sum / rows.Count : shared) * _kept.Fraction;
+            var (shared, sum) = (_acceptance.ExpectedTokens(k), 0.0);
+            for (var b = 0; b < rows.Count; b++)
+            {
+                sum += rows[b].ExpectedTokens(shared, k);
+            }
+
+            _liveTokens[k] = sum / rows.Count * _kept.Fraction;
         }
     }
 
