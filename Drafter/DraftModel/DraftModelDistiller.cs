@@ -53,7 +53,7 @@ public sealed class DraftModelDistiller(PolicyModel policy, PolicyModel draft, i
         if (options.CrossEntropyWeight > 0)
         {
             var ce = -student.gather(-1, targets.unsqueeze(-1)).squeeze(-1);
-            loss += options.CrossEntropyWeight * (ce * mask).sum() / mask.sum();
+            loss = loss.Plus((ce * mask).sum().Times(options.CrossEntropyWeight) / mask.sum());
         }
 
         loss.backward();

@@ -47,7 +47,7 @@ public sealed class DraftModelDrafter(PolicyModel draft, int padId) : IDrafter
         var (ids, counts) = PaddedBatch.Build(missing.Select(m => (IReadOnlyList<int>)m).ToList(), padId, draft.Device);
         var logits = draft.Forward(ids, cache, counts).Logits;                                   // [B, T, V]
         var last = tensor(counts.Select(c => (long)Math.Max(c - 1, 0)).ToArray(), device: draft.Device);
-        var next = logits[arange(batch, device: draft.Device), last];                            // [B, V]
+        var next = logits[TensorArithmetic.Arange(batch, draft.Device), last];                            // [B, V]
         var tokens = new List<Tensor>();
         var probs = new List<Tensor>();
         for (var i = 0; i < k; i++)

@@ -13,5 +13,5 @@ public static class ForwardKl
     /// <param name="student">Drafter log-probabilities [..., V].</param>
     /// <param name="mask">1 where a position counts [...]; an empty mask gives 0.</param>
     public static Tensor MaskedMean(Tensor teacher, Tensor student, Tensor mask) =>
-        ((teacher.exp() * (teacher - student)).sum(-1) * mask).sum() / mask.sum().clamp_min(1);
+        ((teacher.exp() * (teacher - student)).sum(-1) * mask).sum() / mask.sum().ClampMin(1);
 }

@@ -1,4 +1,5 @@
 using RlSpec.Policy.Model;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -31,7 +32,7 @@ public sealed class EagleHead : nn.Module
         input_layernorm = new RmsNorm(hidden, policy.RmsNormEps);
         input_proj = nn.Linear(2 * hidden, hidden, hasBias: false);
         block = new CausalBlock(policy, policy.MaxPositions + config.MaxChain);
-        chunk_embed = config.Chunk ? nn.Parameter(randn(config.MaxChain, hidden) * 0.02) : null;
+        chunk_embed = config.Chunk ? nn.Parameter(randn(config.MaxChain, hidden).Times(0.02)) : null;
         RegisterComponents();
     }
 
@@ -120,11 +121,12 @@ public sealed class EagleHead : nn.Module
     /// </summary>
     private static (Tensor Positions, Tensor Mask) ChainLayout(int segments, long time, Device device)
     {
-        var index = arange(segments * time, device: device);
-        var (segment, row) = (index.div(time, rounding_mode: RoundingMode.floor), index.remainder(time));
-        var positions = row + segment;
+        var index = TensorArithmetic.Arange(segments * time, device);
+        using var rows = time.ToScalar();
+        var (segment, row) = (index.div(rows, rounding_mode: RoundingMode.floor), index.remainder(rows));
+        var positions = row.Plus(segment);
         var (qs, qr, ks, kr) = (segment.unsqueeze(1), row.unsqueeze(1), segment.unsqueeze(0), row.unsqueeze(0));
-        var mask = (ks.eq(0) & kr.le(qr)) | (ks.ge(1) & ks.le(qs) & kr.eq(qr));
+        var mask = (ks.eq(TensorArithmetic.Zero) & kr.le(qr)) | (ks.ge(TensorArithmetic.One) & ks.le(qs) & kr.eq(qr));
         return (positions, mask.view(1, 1, segments * time, segments * time));
     }
 }

@@ -58,16 +58,16 @@ public sealed class EagleTrainer : IDisposable
             var student = logits[j].log_softmax(-1);                                                  // [N, T, V]
             var valid = batch.Valid(j);
             var kl = batch.TeacherAfter(j).KlTo(student, valid);
-            loss += kl;
+            loss = loss.Plus(kl);
             kls[j] = kl.item<float>();
             if (_crossEntropyWeight > 0)
             {
                 var nll = -student.gather(-1, batch.TokensAfter(j + 1).unsqueeze(-1)).squeeze(-1);
-                loss += _crossEntropyWeight * (nll * valid).sum() / valid.sum().clamp_min(1);
+                loss = loss.Plus((nll * valid).sum().Times(_crossEntropyWeight) / valid.sum().ClampMin(1));
             }
         }
 
-        (loss / logits.Count).backward();
+        loss.DividedBy(logits.Count).backward();
         nn.utils.clip_grad_norm_(_head.parameters(), _gradClip);
         _optimizer.step();
         _head.eval();

@@ -111,7 +111,7 @@ internal sealed class PairContext(PolicyModel policy, EagleHead head) : IDisposa
             var pool = _pool.Count == 1 ? _pool[0] : cat(_pool, 0);
             var features = pool.index_select(0, tensor(index, device: policy.Device)).view(count, time, -1);
             var outputs = head.Extend(head.ContextInputs(policy, features, tensor(next, [count, time], device: policy.Device)), Cache.Slice(firstRow, count), committed);
-            var last = outputs[arange(count, device: policy.Device), tensor(committed.Select(c => (long)Math.Max(c - 1, 0)).ToArray(), device: policy.Device)];
+            var last = outputs[TensorArithmetic.Arange(count, policy.Device), tensor(committed.Select(c => (long)Math.Max(c - 1, 0)).ToArray(), device: policy.Device)];
             var fresh = tensor(committed.Select(c => c > 0).ToArray(), device: policy.Device).unsqueeze(1);
             var view = Last.narrow(0, firstRow, count);
             view.copy_(where(fresh, last, view));

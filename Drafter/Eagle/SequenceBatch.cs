@@ -53,8 +53,8 @@ public sealed class SequenceBatch : IDisposable
     /// <summary>1 where chain c's step <paramref name="offset"/> drafts a real completion token [N, T].</summary>
     public Tensor Valid(int offset)
     {
-        var start = arange(Time, device: _rows.device).unsqueeze(0);
-        return ((start + offset + 1 < _rows) & (start >= _firstChain)).to_type(ScalarType.Float32);
+        var start = TensorArithmetic.Arange(Time, _rows.device).unsqueeze(0);
+        return ((start.Plus(offset + 1) < _rows) & (start >= _firstChain)).to_type(ScalarType.Float32);
     }
 
     private Tensor Pad(Tensor rows) => nn.functional.pad(rows, [0, 0, 0, Time - rows.shape[0]]);

@@ -40,7 +40,7 @@ public sealed class MtpDrafter(PolicyModel policy) : IHiddenStateDrafter
         using var scope = NewDisposeScope();
         var states = hidden[policy.FinalLayer];                                                    // [m, T, H]
         var rows = committed.Count;
-        var last = states[arange(rows, device: states.device), tensor(committed.Select(c => (long)Math.Max(c - 1, 0)).ToArray(), device: states.device)];
+        var last = states[TensorArithmetic.Arange(rows, states.device), tensor(committed.Select(c => (long)Math.Max(c - 1, 0)).ToArray(), device: states.device)];
         var fresh = tensor(committed.Select(c => c > 0).ToArray(), device: states.device).unsqueeze(1);
         var view = all.narrow(0, firstRow, rows);
         view.copy_(where(fresh, last.to_type(view.dtype), view));

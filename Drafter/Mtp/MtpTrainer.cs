@@ -61,7 +61,7 @@ public sealed class MtpTrainer(PolicyModel policy, int padId, DistillationOption
             var q = student.narrow(1, 0, time - shift).select(2, i);                               // head i at t
             var m = mask.narrow(1, shift, time - shift);
             var kl = ForwardKl.MaskedMean(p, q, m);
-            loss += kl;
+            loss = loss.Plus(kl);
             kls[i] = kl.item<float>();
         }
 

@@ -23,8 +23,8 @@ public sealed class RandomDrafter(int vocabSize, Device? device = null) : IDraft
         using var scope = NewDisposeScope();
         var batch = contexts.Count;
         // Gumbel noise at scale 2 gives peaked but arbitrary distributions, from the sampler's own stream.
-        var gumbel = -(-sampler.Uniform([batch, k, vocabSize], _device).clamp_min(1e-12).log()).log();
-        var q = (2 * gumbel).softmax(-1);                                          // [B, k, V]
+        var gumbel = -(-sampler.Uniform([batch, k, vocabSize], _device).ClampMin(1e-12).log()).log();
+        var q = gumbel.Times(2).softmax(-1);                                          // [B, k, V]
         var tokens = sampler.Sample(q.view(-1, vocabSize)).view(batch, k);        // [B, k]
         var counts = Enumerable.Repeat(k, batch).ToArray();
         return new DraftProposal(tokens.MoveToOuterDisposeScope(), q.MoveToOuterDisposeScope(), counts);

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace RlSpec.Policy.Model;
@@ -9,7 +10,7 @@ internal sealed class ContextBuilder(PolicyConfig config, RotaryEmbedding rotary
     public ForwardContext Causal(long batch, long time, Device device)
     {
         CheckPositions(time);
-        var positions = arange(time, device: device).unsqueeze(0).expand(batch, time);
+        var positions = TensorArithmetic.Arange(time, device).unsqueeze(0).expand(batch, time);
         var (cos, sin) = rotary.At(positions);
         return new ForwardContext(cos, sin, Mask: null, Cache: null, WriteIndex: null, KeySpan: time);
     }
@@ -35,15 +36,17 @@ internal sealed class ContextBuilder(PolicyConfig config, RotaryEmbedding rotary
         var real = validCounts ?? Enumerable.Repeat((int)time, (int)batch).ToArray();
         cache.EnsureRoom(real);
         CheckPositions(Enumerable.Range(0, (int)batch).Max(b => cache.Lengths[b] + real[b]));
-        var positions = cache.LengthsTensor(device).unsqueeze(1) + arange(time, device: device).unsqueeze(0); // [B, T]
+        var positions = cache.LengthsTensor(device).unsqueeze(1).Plus(TensorArithmetic.Arange(time, device).unsqueeze(0)); // [B, T]
         // Padding past a row's real tokens may reach beyond the cache; it attends to real keys only and writes to the sink.
         var span = Math.Min(cache.Capacity, cache.MaxLength + time);
-        var mask = (arange(span, device: device).view(1, 1, span) <= positions.unsqueeze(-1)).unsqueeze(1);  // [B, 1, T, S]
-        var isReal = arange(time, device: device).unsqueeze(0) < tensor(real.Select(r => (long)r).ToArray(), device: device).unsqueeze(1);
-        var slots = where(isReal, positions, cache.SinkSlot);
+        var mask = (TensorArithmetic.Arange(span, device).view(1, 1, span) <= positions.unsqueeze(-1)).unsqueeze(1);  // [B, 1, T, S]
+        var isReal = TensorArithmetic.Arange(time, device).unsqueeze(0) < tensor(real.Select(r => (long)r).ToArray(), device: device).unsqueeze(1);
+        using var sink = tensor((long)cache.SinkSlot, device: device);
+        var slots = where(isReal, positions, sink);
         var writeIndex = slots.view(batch, 1, time, 1).expand(batch, config.NumKvHeads, time, config.HeadDim);
         // Padding may sit past MaxPositions (its keys are never attended to); only real tokens were checked above.
-        var (cos, sin) = rotary.At(positions.clamp_max(rotary.MaxPositions - 1));
+        using var lastPosition = (rotary.MaxPositions - 1).ToScalar();
+        var (cos, sin) = rotary.At(positions.clamp_max(lastPosition));
         return new ForwardContext(cos, sin, mask, cache, writeIndex, span);
     }
 

@@ -25,7 +25,7 @@ public sealed class DecoderLayer : nn.Module<Tensor, Tensor>
 
     internal Tensor Forward(Tensor x, ForwardContext ctx)
     {
-        x = x + self_attn.Forward(input_layernorm.call(x), ctx);
-        return x + mlp.call(post_attention_layernorm.call(x));
+        x = x.Plus(self_attn.Forward(input_layernorm.call(x), ctx));
+        return x.Plus(mlp.call(post_attention_layernorm.call(x)));
     }
 }

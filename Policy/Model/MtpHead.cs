@@ -20,5 +20,5 @@ public sealed class MtpHead : nn.Module<Tensor, Tensor>
     }
 
     /// <param name="hidden">Final-layer residual stream [N, hidden] (before the final norm).</param>
-    public override Tensor forward(Tensor hidden) => hidden + nn.functional.silu(proj.call(hidden));
+    public override Tensor forward(Tensor hidden) => hidden.Plus(nn.functional.silu(proj.call(hidden)));
 }

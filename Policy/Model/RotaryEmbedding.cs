@@ -48,6 +48,6 @@ public sealed class RotaryEmbedding : nn.Module
     {
         var half = x.shape[^1] / 2;
         var rotated = cat([-x.narrow(-1, half, half), x.narrow(-1, 0, half)], dim: -1);
-        return (x * cos.to_type(x.dtype)) + (rotated * sin.to_type(x.dtype));
+        return (x * cos.to_type(x.dtype)).Plus(rotated * sin.to_type(x.dtype));
     }
 }

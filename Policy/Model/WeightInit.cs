@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace RlSpec.Policy.Model;
@@ -15,11 +16,12 @@ public static class WeightInit
         using var generator = new Generator((ulong)seed);
         var model = new PolicyModel(config);
         using var noGrad = no_grad();
+        using var one = 1.0f.ToScalar();
         foreach (var (name, p) in model.named_parameters())
         {
             if (name.EndsWith("norm.weight", StringComparison.Ordinal))
             {
-                p.fill_(1.0f);
+                p.fill_(one);
             }
             else if (name.EndsWith(".bias", StringComparison.Ordinal))
             {

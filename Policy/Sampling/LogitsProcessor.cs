@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace RlSpec.Policy.Sampling;
@@ -17,7 +18,7 @@ public static class LogitsProcessor
     public static Tensor PolicyLogProbs(Tensor logits, double temperature)
     {
         var x = logits.to_type(ScalarType.Float32);
-        return (temperature is 0 or 1 ? x : x / temperature).log_softmax(-1);
+        return (temperature is 0 or 1 ? x : x.DividedBy(temperature)).log_softmax(-1);
     }
 
     /// <summary>Probabilities [N, V] (float32) for raw logits [N, V].</summary>
@@ -31,11 +32,12 @@ public static class LogitsProcessor
             return nn.functional.one_hot(x.argmax(-1), x.shape[^1]).to_type(ScalarType.Float32).MoveToOuterDisposeScope();
         }
 
-        x = x / sampling.Temperature;
+        x = x.DividedBy(sampling.Temperature);
         if (sampling.TopK > 0 && sampling.TopK < x.shape[^1])
         {
             var kth = x.topk(sampling.TopK, dim: -1).values.narrow(-1, sampling.TopK - 1, 1); // [N, 1]
-            x = x.masked_fill(x < kth, float.NegativeInfinity);
+            using var minusInfinity = float.NegativeInfinity.ToScalar();
+            x = x.masked_fill(x < kth, minusInfinity);
         }
 
         var probs = x.softmax(-1);
@@ -44,9 +46,11 @@ public static class LogitsProcessor
             var (sorted, order) = probs.sort(dim: -1, descending: true);
             // A token survives when the mass strictly before it is still short of top_p, so the first always does.
             var massBefore = sorted.cumsum(-1) - sorted;
-            var dropSorted = massBefore >= sampling.TopP;
+            using var topP = sampling.TopP.ToScalar();
+            using var zero = 0f.ToScalar();
+            var dropSorted = massBefore >= topP;
             var drop = zeros_like(dropSorted).scatter(-1, order, dropSorted);
-            probs = probs.masked_fill(drop, 0f);
+            probs = probs.masked_fill(drop, zero);
             probs = probs / probs.sum(-1, keepdim: true);
         }
 

@@ -97,8 +97,8 @@ public sealed class GenerationBenchmark(PolicyModel policy, TextTokenizer tokeni
             {
                 using var scope = NewDisposeScope();
                 using var cache = policy.NewCache(batch, 64);
-                policy.Forward(zeros([batch, 16], ScalarType.Int64, device: policy.Device) + 4, cache);
-                var feed = zeros([batch, tokens], ScalarType.Int64, device: policy.Device) + 5;
+                policy.Forward(zeros([batch, 16], ScalarType.Int64, device: policy.Device).Plus(4), cache);
+                var feed = zeros([batch, tokens], ScalarType.Int64, device: policy.Device).Plus(5);
                 var clock = Stopwatch.StartNew();
                 _ = policy.Forward(feed, cache).Logits.cpu();
                 samples.Add(clock.Elapsed.TotalSeconds);

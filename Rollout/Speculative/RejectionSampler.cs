@@ -28,7 +28,7 @@ public static class RejectionSampler
     {
         using var scope = NewDisposeScope();
         var (batch, k) = (draftTokens.shape[0], draftTokens.shape[1]);
-        var rows = arange(batch, device: target.device);
+        var rows = TensorArithmetic.Arange(batch, target.device);
         Tensor accepted;                                                                  // [B]
         Tensor finalDist;                                                                 // [B, V]
         if (k == 0)
@@ -39,18 +39,18 @@ public static class RejectionSampler
         else
         {
             var accept = AcceptMask(target.narrow(1, 0, k), draft, draftTokens, uniforms);   // [B, k]
-            var proposed = arange(k, device: target.device).unsqueeze(0) < draftCounts.unsqueeze(1);
+            var proposed = TensorArithmetic.Arange(k, target.device).unsqueeze(0) < draftCounts.unsqueeze(1);
             // A row's accepted count is the length of its leading run of accepted, proposed positions.
             accepted = (accept & proposed).to_type(ScalarType.Int64).cumprod(1).sum(1);
             if (bias == PlantedBias.AcceptOffByOne)
             {
-                accepted = minimum(accepted + 1, draftCounts);
+                accepted = minimum(accepted.Plus(1), draftCounts);
             }
 
-            var stop = accepted.clamp_max(k - 1);                                          // where a recovery would be drawn
+            var stop = accepted.ClampMax(k - 1);                                          // where a recovery would be drawn
             var recovery = bias == PlantedBias.ResidualFromTarget ? target[rows, stop] : RecoveryDistribution(target[rows, stop], draft[rows, stop]);  // [B, V]
             var bonus = bias == PlantedBias.BonusFromDraft
-                ? where((draftCounts > 0).unsqueeze(1), draft[rows, (draftCounts - 1).clamp_min(0)], target[rows, accepted])
+                ? where((draftCounts > TensorArithmetic.Zero).unsqueeze(1), draft[rows, draftCounts.Minus(1).ClampMin(0)], target[rows, accepted])
                 : target[rows, accepted];                                                 // p_{a+1}: used when all proposals accepted
             var allAccepted = (accepted == draftCounts).unsqueeze(1);
             finalDist = where(allAccepted, bonus, recovery);
@@ -75,7 +75,7 @@ public static class RejectionSampler
         var index = draftTokens.unsqueeze(-1);
         var p = target.gather(-1, index).squeeze(-1);
         var q = draft.gather(-1, index).squeeze(-1);
-        return (p / q).clamp_max(1.0);
+        return (p / q).ClampMax(1.0);
     }
 
     /// <summary>
@@ -84,8 +84,8 @@ public static class RejectionSampler
     /// </summary>
     public static Tensor RecoveryDistribution(Tensor target, Tensor draft)
     {
-        var residual = (target - draft).clamp_min(0);
+        var residual = (target - draft).ClampMin(0);
         var mass = residual.sum(-1, keepdim: true);
-        return where(mass > 0, residual / mass.clamp_min(1e-30), target);
+        return where(mass > TensorArithmetic.Zero, residual / mass.ClampMin(1e-30), target);
     }
 }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace RlSpec.Trainer.Grpo;
@@ -23,10 +24,12 @@ public static class PolicyLoss
         var ratio = (logProbs - oldLogProbs).exp();
         var a = advantages.unsqueeze(1);
         var unclipped = ratio * a;
-        var clipped = ratio.clamp(1 - clipLow, 1 + clipHigh) * a;
+        using var low = (1 - clipLow).ToScalar();
+        using var high = (1 + clipHigh).ToScalar();
+        var clipped = ratio.clamp(low, high) * a;
         var perToken = -minimum(unclipped, clipped);
-        var kl = refLogProbs is null ? zeros_like(perToken) : (refLogProbs - logProbs).exp() - (refLogProbs - logProbs) - 1;
-        var loss = ((perToken + (klBeta * kl)) * mask).sum() / totalTokens;
+        var kl = refLogProbs is null ? zeros_like(perToken) : ((refLogProbs - logProbs).exp() - (refLogProbs - logProbs)).Minus(1);
+        var loss = (perToken.Plus(kl.Times(klBeta)) * mask).sum().DividedBy(totalTokens);
         using var noGrad = no_grad();
         var clippedTokens = ((clipped < unclipped).to_type(ScalarType.Float32) * mask).sum();
         return new PolicyLossTerms(loss, clippedTokens, (kl * mask).sum(), ((oldLogProbs - logProbs) * mask).sum());

@@ -18,7 +18,7 @@ internal static class TinyPolicies
             // activations stay small enough that float32 rounding stays far below the tolerances.
             foreach (var p in model.parameters())
             {
-                p.mul_(5);
+                p.TimesInPlace(5);
             }
         }
 

@@ -16,7 +16,7 @@ internal static class TinyModels
         {
             foreach (var p in model.parameters())
             {
-                p.mul_(scale);
+                p.TimesInPlace(scale);
             }
         }
 

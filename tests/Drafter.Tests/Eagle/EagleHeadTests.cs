@@ -62,7 +62,7 @@ public sealed class EagleHeadTests : IDisposable
         var logits = head.Unroll(policy, randn(2, 8, 96), offset => tokens.narrow(1, offset + 1, 8), 3);
 
         logits.Should().HaveCount(3).And.OnlyContain(l => l.shape.SequenceEqual(new long[] { 2, 8, 23 }));
-        logits.Aggregate((a, b) => a + b).sum().backward();
+        logits.Aggregate((a, b) => a.Plus(b)).sum().backward();
         policy.parameters().Where(p => p.grad is not null && p.grad.abs().max().item<float>() > 0).Should().BeEmpty();
         head.parameters().Where(p => p.grad is not null && p.grad.abs().max().item<float>() > 0).Should().NotBeEmpty();
     }

@@ -101,8 +101,8 @@ internal static class HfLayoutCheckpoints
         var (hidden, heads, kv, headDim, inter) = (Int("hidden_size"), Int("num_attention_heads"), Int("num_key_value_heads"), Int("head_dim"), Int("intermediate_size"));
         var qwen3 = config["model_type"]!.GetValue<string>() == "qwen3";
         using var generator = new Generator((ulong)seed);
-        Tensor Weight(params long[] shape) => (randn(shape, generator: generator) * (1.0 / Math.Sqrt(shape[^1]))).to_type(ScalarType.BFloat16);
-        Tensor Norm(long size) => (1 + (0.2 * randn([size], generator: generator))).to_type(ScalarType.BFloat16);
+        Tensor Weight(params long[] shape) => randn(shape, generator: generator).Times(1.0 / Math.Sqrt(shape[^1])).to_type(ScalarType.BFloat16);
+        Tensor Norm(long size) => randn([size], generator: generator).Times(0.2).Plus(1).to_type(ScalarType.BFloat16);
 
         var tensors = new Dictionary<string, Tensor> { ["model.embed_tokens.weight"] = Weight(Vocab, hidden) };
         for (var i = 0; i < Int("num_hidden_layers"); i++)

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using FluentAssertions;
 using RlSpec.Policy.Checkpoints;
 using RlSpec.Policy.Model;
+using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
 
@@ -91,13 +92,14 @@ public sealed class HfLayoutForwardTests : IDisposable
         var qwen3 = config["model_type"]!.GetValue<string>() == "qwen3";
         var time = ids.Length;
 
-        Tensor Rms(Tensor x, Tensor weight) => x / (x.pow(2).mean([-1], keepdim: true) + eps).sqrt() * weight;
+        Tensor Rms(Tensor x, Tensor weight) => x / x.square().mean([-1], keepdim: true).Plus(eps).sqrt() * weight;
 
         var inverse = ScaledInverseFrequencies(Llama3Scaling(config), headDim, config["rope_theta"]!.GetValue<double>());
-        var angles = arange(time, ScalarType.Float64).unsqueeze(1) * inverse.unsqueeze(0);   // [T, D/2]
+        var angles = TensorArithmetic.Arange(time, dtype: ScalarType.Float64).unsqueeze(1) * inverse.unsqueeze(0);   // [T, D/2]
         var (cos, sin) = (cat([angles, angles], 1).cos(), cat([angles, angles], 1).sin());   // [T, D]
-        Tensor Rotate(Tensor x) => (x * cos) + (cat([-x[.., (headDim / 2)..], x[.., ..(headDim / 2)]], 1) * sin);
+        Tensor Rotate(Tensor x) => (x * cos).Plus(cat([-x[.., (headDim / 2)..], x[.., ..(headDim / 2)]], 1) * sin);
         var causal = ones(time, time, ScalarType.Bool).tril();
+        using var minusInfinity = double.NegativeInfinity.ToScalar();
 
         var x = W("model.embed_tokens.weight")[tensor(ids)];                                  // [T, hidden]
         for (var layer = 0; layer < Int("num_hidden_layers"); layer++)
@@ -119,15 +121,15 @@ public sealed class HfLayoutForwardTests : IDisposable
                     kh = Rms(kh, W(p + "self_attn.k_norm.weight"));
                 }
 
-                var scores = Rotate(qh).matmul(Rotate(kh).t()) / Math.Sqrt(headDim);                 // [T, T]
-                var weights = scores.masked_fill(causal.logical_not(), double.NegativeInfinity).softmax(-1);
+                var scores = Rotate(qh).matmul(Rotate(kh).t()).DividedBy(Math.Sqrt(headDim));                 // [T, T]
+                var weights = scores.masked_fill(causal.logical_not(), minusInfinity).softmax(-1);
                 outputs.Add(weights.matmul(v[.., (group * headDim)..((group + 1) * headDim)]));
             }
 
-            x = x + cat(outputs, 1).matmul(W(p + "self_attn.o_proj.weight").t());
+            x = x.Plus(cat(outputs, 1).matmul(W(p + "self_attn.o_proj.weight").t()));
             var m = Rms(x, W(p + "post_attention_layernorm.weight"));
             var gate = m.matmul(W(p + "mlp.gate_proj.weight").t());
-            x = x + (gate * gate.sigmoid() * m.matmul(W(p + "mlp.up_proj.weight").t())).matmul(W(p + "mlp.down_proj.weight").t());
+            x = x.Plus((gate * gate.sigmoid() * m.matmul(W(p + "mlp.up_proj.weight").t())).matmul(W(p + "mlp.down_proj.weight").t()));
         }
 
         var head_ = stored.ContainsKey("lm_head.weight") ? W("lm_head.weight") : W("model.embed_tokens.weight");
@@ -139,7 +141,7 @@ public sealed class HfLayoutForwardTests : IDisposable
     /// <summary>HF's default inverse frequencies and, when configured, its llama3 rescaling, in tensor form as HF writes it.</summary>
     private static Tensor ScaledInverseFrequencies(JsonObject? scaling, int headDim, double theta)
     {
-        var inverse = 1.0 / pow(theta, arange(0, headDim, 2, ScalarType.Float64) / headDim);
+        var inverse = pow(theta, TensorArithmetic.Arange(headDim / 2, dtype: ScalarType.Float64).Times(2).DividedBy(headDim)).reciprocal();
         if (scaling is null)
         {
             return inverse;
@@ -147,11 +149,14 @@ public sealed class HfLayoutForwardTests : IDisposable
 
         double F(string key) => double.Parse(scaling[key]!.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture);
         var (factor, low, high, original) = (F("factor"), F("low_freq_factor"), F("high_freq_factor"), F("original_max_position_embeddings"));
-        var wavelength = 2 * Math.PI / inverse;
-        var llama = where(wavelength > original / low, inverse / factor, inverse);
-        var smooth = ((original / wavelength) - low) / (high - low);
-        var smoothed = ((1 - smooth) * llama / factor) + (smooth * llama);
-        var medium = (wavelength >= original / high).logical_and(wavelength <= original / low);
+        // Scalar / tensor written as a full tensor over it: true division, as HF's 2π / inv_freq.
+        var wavelength = ones_like(inverse).Times(2 * Math.PI) / inverse;
+        using var lowCut = (original / low).ToScalar();
+        using var highCut = (original / high).ToScalar();
+        var llama = where(wavelength > lowCut, inverse.DividedBy(factor), inverse);
+        var smooth = (ones_like(wavelength).Times(original) / wavelength).Minus(low).DividedBy(high - low);
+        var smoothed = (smooth.neg().Plus(1) * llama).DividedBy(factor).Plus(smooth * llama);
+        var medium = (wavelength >= highCut).logical_and(wavelength <= lowCut);
         return where(medium, smoothed, llama);
     }
 

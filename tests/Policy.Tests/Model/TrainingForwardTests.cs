@@ -23,7 +23,7 @@ public sealed class TrainingForwardTests
         using var cache = model.NewCache(2, 8);
         var cached = PolicyModel.TokenLogProbs(model.Forward(inputs, cache).Logits, targets);
         KvCacheEquivalenceTests.MaxDiff(logProbs.detach(), cached).Should().BeLessThan(1e-4);
-        (logProbs.detach() <= 0).all().item<bool>().Should().BeTrue();
+        (logProbs.detach() <= TensorArithmetic.Zero).all().item<bool>().Should().BeTrue();
     }
 
     [Fact]

@@ -27,7 +27,7 @@ public sealed class TokenSamplerTests
         var sampler = new TokenSampler(7);
         var probs = Probs();
         var draws = cat(Enumerable.Range(0, 10).Select(_ => sampler.Sample(probs)).ToList());    // 40k draws
-        var frequencies = draws.bincount(null, 6).to_type(ScalarType.Float64) / draws.shape[0];
+        var frequencies = draws.bincount(null, 6).to_type(ScalarType.Float64).DividedBy(draws.shape[0]);
         var expected = probs[0].to_type(ScalarType.Float64);
         // 40k draws: sampling noise per bin is at most sqrt(.25/40000) = .0025; 5 sigma.
         (frequencies - expected).abs().max().item<double>().Should().BeLessThan(0.0125);

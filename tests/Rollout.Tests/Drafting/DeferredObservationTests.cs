@@ -56,7 +56,7 @@ public sealed class DeferredObservationTests
         var ids = tensor(prompts.SelectMany(p => p.Concat(Enumerable.Repeat(0, width - p.Count))).Select(t => (long)t).ToArray(), [prompts.Count, width]);
         var output = Policy.Forward(ids, cache.Slice(Live, prompts.Count), [.. prompts.Select(p => p.Count)], eager.CaptureLayers);
         Observe(output, Live, [.. prompts.Select(p => p.Count)], [.. prompts.Select(p => (IReadOnlyList<int>)[.. p.Skip(1), 3])], eager, deferred);
-        var pending = output.Logits[arange(prompts.Count), tensor(prompts.Select(p => (long)p.Count - 1).ToArray())].argmax(-1);
+        var pending = output.Logits[TensorArithmetic.Arange(prompts.Count), tensor(prompts.Select(p => (long)p.Count - 1).ToArray())].argmax(-1);
         pending = pending.index_select(0, tensor(new long[] { 0, 0, 1 }));
         Move(cache, both, [Live, Live, Live + 1], [0, 1, 2]);
         foreach (var row in Enumerable.Range(Live, Live))

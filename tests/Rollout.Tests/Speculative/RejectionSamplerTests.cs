@@ -31,7 +31,7 @@ public sealed class RejectionSamplerTests
 
             var a = RejectionSampler.AcceptProbability(p.unsqueeze(0), q.unsqueeze(0), tensor(new long[] { x })).item<double>();
             var r = RejectionSampler.RecoveryDistribution(p.unsqueeze(0), q.unsqueeze(0))[0];
-            output += q[x] * (((1 - a) * r) + (a * nn.functional.one_hot(tensor((long)x), vocab).to_type(ScalarType.Float64)));
+            output = output.Plus(q[x] * r.Times(1 - a).Plus(nn.functional.one_hot(tensor((long)x), vocab).to_type(ScalarType.Float64).Times(a)));
         }
 
         (output - p).abs().max().item<double>().Should().BeLessThan(1e-12);
@@ -52,11 +52,11 @@ public sealed class RejectionSamplerTests
         var target = stack([p1, p2, p3]).unsqueeze(0).expand(rows, 3, vocab);
         var draft = stack([q1, q2]).unsqueeze(0).expand(rows, 2, vocab);
         var draftTokens = stack([sampler.Sample(q1.unsqueeze(0).expand(rows, vocab)), sampler.Sample(q2.unsqueeze(0).expand(rows, vocab))], 1);
-        var result = RejectionSampler.Sample(target, draft, draftTokens, full(rows, 2L), sampler.Uniform([rows, 2], CPU), sampler.Sample);
+        var result = RejectionSampler.Sample(target, draft, draftTokens, zeros(rows, ScalarType.Int64).Plus(2), sampler.Uniform([rows, 2], CPU), sampler.Sample);
 
-        var first = where(result.Accepted > 0, draftTokens[.., 0], result.FinalToken);
-        var secondRows = result.Accepted > 0;
-        var second = where(result.Accepted > 1, draftTokens[.., 1], result.FinalToken)[secondRows];
+        var first = where(result.Accepted > TensorArithmetic.Zero, draftTokens[.., 0], result.FinalToken);
+        var secondRows = result.Accepted > TensorArithmetic.Zero;
+        var second = where(result.Accepted > TensorArithmetic.One, draftTokens[.., 1], result.FinalToken)[secondRows];
         MaxSigma(first, p1).Should().BeLessThan(5, "first emitted token must follow p1");
         MaxSigma(second, p2).Should().BeLessThan(5, "second emitted token must follow p2");
     }
@@ -85,16 +85,16 @@ public sealed class RejectionSamplerTests
     private static double MaxSigma(Tensor samples, Tensor expected)
     {
         var n = samples.shape[0];
-        var freq = samples.bincount(null, expected.shape[0]).to_type(ScalarType.Float64) / n;
+        var freq = samples.bincount(null, expected.shape[0]).to_type(ScalarType.Float64).DividedBy(n);
         var p = expected.to_type(ScalarType.Float64);
-        var sigma = (p * (1 - p) / n).sqrt().clamp_min(1e-12);
+        var sigma = (p * p.neg().Plus(1)).DividedBy(n).sqrt().ClampMin(1e-12);
         return ((freq - p).abs() / sigma).max().item<double>();
     }
 
     private static Tensor RandomDistribution(int seed, int vocab, int zeros)
     {
         using var g = new Generator((ulong)seed);
-        var w = rand([vocab], ScalarType.Float64, generator: g) + 0.05;
+        var w = rand([vocab], ScalarType.Float64, generator: g).Plus(0.05);
         w[..zeros] = tensor(0.0, ScalarType.Float64);
         return w / w.sum();
     }

@@ -22,7 +22,7 @@ public sealed class PolicyLossTests
     public void Ratios_beyond_the_clip_range_stop_pushing_in_the_advantage_direction()
     {
         var old = tensor(new float[,] { { -1f } });
-        var grown = (old + 1.0).requires_grad_(true);      // ratio e ≈ 2.72 > 1.28
+        var grown = old.Plus(1.0).requires_grad_(true);      // ratio e ≈ 2.72 > 1.28
         var terms = PolicyLoss.Compute(grown, old, tensor(new[] { 1f }), ones(1, 1), 1, 0.2, 0.28);
         terms.Loss.backward();
 
@@ -37,6 +37,6 @@ public sealed class PolicyLossTests
         var logp = tensor(new float[,] { { -1f, -2f } });
         var mask = ones(1, 2);
         PolicyLoss.Compute(logp, logp, zeros(1), mask, 2, 0.2, 0.2, klBeta: 0.5, refLogProbs: logp).KlSum.item<float>().Should().Be(0);
-        PolicyLoss.Compute(logp, logp, zeros(1), mask, 2, 0.2, 0.2, klBeta: 0.5, refLogProbs: logp - 0.3f).KlSum.item<float>().Should().BeGreaterThan(0);
+        PolicyLoss.Compute(logp, logp, zeros(1), mask, 2, 0.2, 0.2, klBeta: 0.5, refLogProbs: logp.Minus(0.3f)).KlSum.item<float>().Should().BeGreaterThan(0);
     }
 }

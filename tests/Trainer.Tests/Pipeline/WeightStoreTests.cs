@@ -25,7 +25,7 @@ public sealed class WeightStoreTests
         var version0 = Weights(learner);
         using (no_grad())
         {
-            learner.parameters().First().add_(1.0);
+            learner.parameters().First().PlusInPlace(1.0);
         }
 
         store.Publish(1, learner, null);

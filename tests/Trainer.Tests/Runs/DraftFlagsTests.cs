@@ -47,7 +47,7 @@ public sealed class DraftFlagsTests
         {
             foreach (var p in policy.parameters())
             {
-                p.mul_(4);   // sharper distributions: loops the n-gram drafter can predict, and rejections too
+                p.TimesInPlace(4);   // sharper distributions: loops the n-gram drafter can predict, and rejections too
             }
         }
 
