@@ -39,9 +39,10 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var x32 = x.to_type(ScalarType.Float32);
-        // square(), not pow(2): a temporary Scalar argument can be finalized while libtorch still reads it (seen once as
-        // an internal assert in pow under parallel tests); the epsilon and its alpha live as long as the module.
-        var normed = x32 * x32.square().mean([-1], keepdim: true).add(_epsilon, _one).rsqrt();
+        // x * x, not pow(2) or square() (which is pow(2)): their temporary exponent Scalar can be finalized while libtorch
+        // still reads it (seen once as an internal assert in pow under parallel tests); libtorch computes pow(x, 2) as x * x,
+        // so the bits are the same. The epsilon and its alpha live as long as the module.
+        var normed = x32 * (x32 * x32).mean([-1], keepdim: true).add(_epsilon, _one).rsqrt();
         return (normed.to_type(x.dtype) * scale).MoveToOuterDisposeScope();
     }
 }

@@ -9,7 +9,7 @@ namespace RlSpec.Policy.Tensors;
 /// a GC during the native call (any thread allocating) can free it while libtorch reads it. Seen here as a crash
 /// ("for integral input tensors, argument alpha must not be a floating point number", the freed memory by then another
 /// Scalar) and as an assert in Scalar::equal; a floating Scalar reused the same way would change a result silently.
-/// The analyzer (BannedSymbols.txt) bans the temporaries, and CompoundTensorAssignmentTests the compound assignments it
+/// The analyzer (BannedSymbols.txt) bans the temporaries, and BannedTensorApiTests the compound assignments it
 /// does not see (<c>loss += kl</c>); these are the safe forms. Elsewhere, pass a Scalar held by
 /// a field or a <c>using</c> variable, which stays reachable until the call returns.
 /// </summary>

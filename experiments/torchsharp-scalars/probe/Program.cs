@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 // Adds two int64 tensors in a loop while another thread allocates garbage (so collections run while the main thread is
 // inside libtorch) and leaves floating Scalars to the finalizer. `unsafe` uses TorchSharp's a + b (a fresh alpha Scalar 1 per call, unreachable once its handle is read);
-// `safe` passes an alpha a static field keeps alive, as RlSpec.Policy.Tensors.TensorArithmetic.Plus does.
+// `safe` passes one alpha held for the whole run, as RlSpec.Policy.Tensors.TensorArithmetic.Plus does with a static field.
 if (args.Length != 2 || args[0] is not ("unsafe" or "safe") || !double.TryParse(args[1], out var seconds))
 {
     Console.Error.WriteLine("usage: ScalarProbe unsafe|safe SECONDS");

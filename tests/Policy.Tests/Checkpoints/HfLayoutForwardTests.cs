@@ -92,7 +92,7 @@ public sealed class HfLayoutForwardTests : IDisposable
         var qwen3 = config["model_type"]!.GetValue<string>() == "qwen3";
         var time = ids.Length;
 
-        Tensor Rms(Tensor x, Tensor weight) => x / x.square().mean([-1], keepdim: true).Plus(eps).sqrt() * weight;
+        Tensor Rms(Tensor x, Tensor weight) => x / (x * x).mean([-1], keepdim: true).Plus(eps).sqrt() * weight;
 
         var inverse = ScaledInverseFrequencies(Llama3Scaling(config), headDim, config["rope_theta"]!.GetValue<double>());
         var angles = TensorArithmetic.Arange(time, dtype: ScalarType.Float64).unsqueeze(1) * inverse.unsqueeze(0);   // [T, D/2]

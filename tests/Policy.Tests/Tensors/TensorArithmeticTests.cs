@@ -41,11 +41,11 @@ public sealed class TensorArithmeticTests
     }
 
     /// <summary>
-    /// The hazard the helpers exist for: TorchSharp's <c>a + b</c> on integral tensors failed 7 times in 104,860 additions
-    /// ("argument alpha must not be a floating point number") while another thread forced collections and made floating
-    /// Scalars, whose memory took the place of the finalized alpha (experiments/torchsharp-scalars). Under the same
-    /// pressure the helper's rooted alpha must never fail and every sum must be right. Rare per call, so this cannot
-    /// fail for the unsafe form every time; the analyzer is what keeps that form out.
+    /// The hazard the helpers exist for: TorchSharp's <c>a + b</c> on integral tensors failed now and then ("argument alpha
+    /// must not be a floating point number", 2 times in 2.3 million additions in experiments/torchsharp-scalars) while
+    /// another thread made collections run and left floating Scalars to the finalizer, whose memory took the place of the
+    /// finalized alpha. Under such pressure the helper's rooted alpha must never fail and every sum must be right. Too
+    /// rare per call for this to catch the unsafe form; the analyzer is what keeps that form out.
     /// </summary>
     [Fact]
     public void Additions_stay_correct_while_another_thread_forces_collections_and_makes_floating_scalars()

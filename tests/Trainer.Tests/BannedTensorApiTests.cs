@@ -7,11 +7,12 @@ using Xunit;
 namespace RlSpec.Trainer.Tests;
 
 /// <summary>
-/// BannedSymbols.txt turns TorchSharp's temporary-Scalar operators into compile errors, but the analyzer does not look
-/// at compound assignments: <c>loss += kl</c> calls the banned <c>operator +</c> unseen. This binds every source and test
-/// file against TorchSharp and reports each compound assignment whose operator the file bans.
+/// BannedSymbols.txt turns TorchSharp's temporary-Scalar calls into compile errors (see TensorArithmetic). Two ways it
+/// could pass silently: an entry whose ID names nothing (a typo, or a TorchSharp upgrade that renamed the member) bans
+/// nothing, and the analyzer does not look at compound assignments: <c>loss += kl</c> calls the banned
+/// <c>operator +</c> unseen. These bind the file's IDs and every source and test file against TorchSharp.
 /// </summary>
-public sealed class CompoundTensorAssignmentTests
+public sealed class BannedTensorApiTests
 {
     private static readonly string[] Projects = ["Policy", "Drafter", "Rollout", "Trainer", "tests"];
 
@@ -26,6 +27,16 @@ public sealed class CompoundTensorAssignmentTests
         sources.Should().HaveCountGreaterThan(100);
 
         BannedCompoundAssignments(sources).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Every_banned_symbol_names_a_TorchSharp_member()
+    {
+        var compilation = Compile(new Dictionary<string, string>());
+        var unresolved = BannedIds().Where(id => DocumentationCommentId.GetSymbolsForDeclarationId(id, compilation).IsEmpty).ToList();
+
+        BannedIds().Should().HaveCountGreaterThan(50);
+        unresolved.Should().BeEmpty();
     }
 
     [Fact]
@@ -47,18 +58,10 @@ public sealed class CompoundTensorAssignmentTests
     /// <summary>"file:line code" for each compound assignment whose operator BannedSymbols.txt lists.</summary>
     private static List<string> BannedCompoundAssignments(IReadOnlyDictionary<string, string> sources)
     {
-        var banned = File.ReadAllLines(Path.Combine(RepoRoot.Path, "BannedSymbols.txt"))
-            .Where(l => l.StartsWith("M:", StringComparison.Ordinal))
-            .Select(l => l.Split(';')[0])
-            .ToHashSet(StringComparer.Ordinal);
-        var trees = sources.Select(s => CSharpSyntaxTree.ParseText(s.Value, path: s.Key)).Append(CSharpSyntaxTree.ParseText(GlobalUsings)).ToList();
-        // The assemblies the test host loads, TorchSharp among them, but not RlSpec's own, whose types the sources declare.
-        var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
-            .Where(p => !Path.GetFileName(p).StartsWith("RlSpec.", StringComparison.OrdinalIgnoreCase) && Path.GetFileName(p) != "rlspec.dll")
-            .Select(p => MetadataReference.CreateFromFile(p));
-        var compilation = CSharpCompilation.Create("Sources", trees, references, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        var banned = BannedIds().ToHashSet(StringComparer.Ordinal);
+        var compilation = Compile(sources);
         var found = new List<string>();
-        foreach (var tree in trees)
+        foreach (var tree in compilation.SyntaxTrees)
         {
             var model = compilation.GetSemanticModel(tree);
             foreach (var assignment in tree.GetRoot().DescendantNodes().OfType<AssignmentExpressionSyntax>().Where(a => !a.IsKind(SyntaxKind.SimpleAssignmentExpression) && !a.IsKind(SyntaxKind.CoalesceAssignmentExpression)))
@@ -77,6 +80,20 @@ public sealed class CompoundTensorAssignmentTests
         }
 
         return found;
+    }
+
+    private static List<string> BannedIds() =>
+        [.. File.ReadAllLines(Path.Combine(RepoRoot.Path, "BannedSymbols.txt")).Where(l => l.Length > 0 && !l.StartsWith('#')).Select(l => l.Split(';')[0])];
+
+    /// <summary><paramref name="sources"/> bound against the assemblies the test host loads, TorchSharp among them, but not
+    /// RlSpec's own, whose types the sources declare.</summary>
+    private static CSharpCompilation Compile(IReadOnlyDictionary<string, string> sources)
+    {
+        var trees = sources.Select(s => CSharpSyntaxTree.ParseText(s.Value, path: s.Key)).Append(CSharpSyntaxTree.ParseText(GlobalUsings));
+        var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+            .Where(p => !Path.GetFileName(p).StartsWith("RlSpec.", StringComparison.OrdinalIgnoreCase) && Path.GetFileName(p) != "rlspec.dll")
+            .Select(p => MetadataReference.CreateFromFile(p));
+        return CSharpCompilation.Create("Sources", trees, references, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
     }
 
     /// <summary>The projects' implicit usings and the one Directory.Build.props adds.</summary>
