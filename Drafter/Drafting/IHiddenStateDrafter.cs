@@ -23,7 +23,7 @@ public interface IHiddenStateDrafter : IDrafter
 
     /// <summary>
     /// Reads the observed states the drafter deferred (see <c>Eagle.PairContext</c>) for rows firstRow..firstRow+rows−1
-    /// (default: all); <c>Propose</c> reads the rest itself. The decoder calls it right after a prefill, so a prompt is
+    /// (default: all); <c>Propose</c> reads the rest of the rows it drafts for itself, never a parked row's. The decoder calls it right after a prefill, so a prompt is
     /// read once in its parking row before being copied to its samples, and before drafting after plain steps, so it
     /// can time that catch-up apart from drafting's steady cost. With <paramref name="newest"/>, each row reads only its
     /// newest that many deferred positions and skips the rest (a bounded cost to resume speculation after plain steps).
@@ -31,4 +31,13 @@ public interface IHiddenStateDrafter : IDrafter
     /// less often than steady speculation would be (what is sampled never changes).
     /// </summary>
     IReadOnlyList<int> CatchUp(int firstRow = 0, int rows = int.MaxValue, int newest = int.MaxValue) => [];
+
+    /// <summary>
+    /// Forgets every row's deferred positions but the newest <paramref name="newest"/>: the most a resume reads (see
+    /// <see cref="CatchUp"/>), so a long plain stretch does not keep states no resume will read. A row cut this way is
+    /// returned by its next <see cref="CatchUp"/> as having skipped positions.
+    /// </summary>
+    void TrimDeferred(int newest)
+    {
+    }
 }

@@ -38,7 +38,7 @@ public abstract class HeadDrafter(PolicyModel policy, EagleHead head) : IHiddenS
     public DraftProposal Propose(IReadOnlyList<IReadOnlyList<int>> contexts, int k, TokenSampler sampler)
     {
         var context = Context();
-        context.Flush();
+        context.Flush(0, contexts.Count);   // the live rows only: a parked prompt is read once copied to a slot
         if (k > head.Config.MaxChain)
         {
             throw new ArgumentException($"{Name}: draft length {k} exceeds the head's max_chain ({head.Config.MaxChain}).");
@@ -69,6 +69,8 @@ public abstract class HeadDrafter(PolicyModel policy, EagleHead head) : IHiddenS
     }
 
     public IReadOnlyList<int> CatchUp(int firstRow = 0, int rows = int.MaxValue, int newest = int.MaxValue) => Context().Flush(firstRow, rows, newest);
+
+    public void TrimDeferred(int newest) => Context().Trim(newest);
 
     public void CopyRows(IReadOnlyList<int> from, IReadOnlyList<int> to) => Context().CopyRows(from, to);
 

@@ -20,6 +20,9 @@ internal sealed class PairContext(PolicyModel policy, EagleHead head) : IDisposa
     private readonly List<Tensor> _pool = [];
     private bool[] _valid = [];
 
+    /// <summary>Rows whose backlog <see cref="Trim"/> cut since their last <see cref="Flush"/>: reported as skipping then.</summary>
+    private bool[] _trimmed = [];
+
     /// <summary>Per row, its committed positions the head has not read yet: (index into the pooled features, next token).</summary>
     private List<(long Index, long Next)>[] _backlog = [];
     private int _poolSize;
@@ -35,6 +38,7 @@ internal sealed class PairContext(PolicyModel policy, EagleHead head) : IDisposa
     public static PairContext Begin(PolicyModel policy, EagleHead head, int rows, int capacity) => new(policy, head)
     {
         _valid = new bool[rows],
+        _trimmed = new bool[rows],
         _backlog = [.. Enumerable.Range(0, rows).Select(_ => new List<(long, long)>())],
         Cache = head.NewCache(rows, capacity, policy.Device),
         Last = zeros([rows, policy.Config.HiddenSize], policy.DType, policy.Device).DetachFromDisposeScope(),   // in the policy's dtype, like the states it holds
@@ -84,11 +88,13 @@ internal sealed class PairContext(PolicyModel policy, EagleHead head) : IDisposa
         var skipped = new List<int>();
         for (var row = firstRow; row < firstRow + count; row++)
         {
-            if (_backlog[row].Count > newest)
+            var cut = Cut(row, newest);
+            if (cut || _trimmed[row])
             {
-                _backlog[row].RemoveRange(0, _backlog[row].Count - newest);
                 skipped.Add(row);
             }
+
+            _trimmed[row] = false;
         }
 
         using var noGrad = no_grad();
@@ -129,6 +135,21 @@ internal sealed class PairContext(PolicyModel policy, EagleHead head) : IDisposa
         return skipped;
     }
 
+    /// <summary>
+    /// Drops every row's backlog but its newest <paramref name="newest"/> positions, which is all a resume would read
+    /// (<see cref="Flush"/> with that window), so the pooled states those positions held can be compacted away. Without
+    /// it a long plain stretch kept every position of every live row pooled: on the tiny policy, once probes grew rare,
+    /// that bookkeeping slowed each plain step at 64 rows by 0.3–0.5 ms (15 %). The rows cut report the gap at their next
+    /// flush, as if it had skipped them.
+    /// </summary>
+    public void Trim(int newest)
+    {
+        for (var row = 0; row < _backlog.Length; row++)
+        {
+            _trimmed[row] |= Cut(row, newest);
+        }
+    }
+
     public void CopyRows(IReadOnlyList<int> from, IReadOnlyList<int> to)
     {
         Cache.CopyRows(from, to);
@@ -137,10 +158,12 @@ internal sealed class PairContext(PolicyModel policy, EagleHead head) : IDisposa
         var (source, target) = (tensor(from.Select(r => (long)r).ToArray(), device: Last.device), tensor(to.Select(r => (long)r).ToArray(), device: Last.device));
         Last.index_copy_(0, target, Last.index_select(0, source));
         var valid = from.Select(r => _valid[r]).ToArray();
+        var trimmed = from.Select(r => _trimmed[r]).ToArray();
         var backlog = from.Select(r => _backlog[r].ToList()).ToArray();
         for (var i = 0; i < to.Count; i++)
         {
             _valid[to[i]] = valid[i];
+            _trimmed[to[i]] = trimmed[i];
             _backlog[to[i]] = backlog[i];
         }
     }
@@ -149,6 +172,7 @@ internal sealed class PairContext(PolicyModel policy, EagleHead head) : IDisposa
     {
         Cache.Rollback(row, 0);
         _valid[row] = false;
+        _trimmed[row] = false;
         _backlog[row].Clear();
     }
 
@@ -157,6 +181,18 @@ internal sealed class PairContext(PolicyModel policy, EagleHead head) : IDisposa
         ClearPool();
         Cache.Dispose();
         Last.Dispose();
+    }
+
+    /// <summary>Drops all but the newest <paramref name="newest"/> positions of a row's backlog; true if any were dropped.</summary>
+    private bool Cut(int row, int newest)
+    {
+        var extra = _backlog[row].Count - newest;
+        if (extra > 0)
+        {
+            _backlog[row].RemoveRange(0, extra);
+        }
+
+        return extra > 0;
     }
 
     /// <summary>Keeps only the pooled positions some row's backlog refers to (a copy, no head forward).</summary>

@@ -20,7 +20,8 @@ namespace RlSpec.Rollout.Speculative;
 /// switched on once three probes agree it pays, or two say so clearly. While off, full k is re-probed, and while on
 /// plain decoding is re-measured (two steps, of which only the second is measured) or, below full k, full k is tried,
 /// with exponential back-off: ProbeEvery steps in that bucket, 2×, 4× … up to 256, from ProbeEvery again when the
-/// verdict changes. Steady speculative steps all measure acceptance, so a drafter that drifts is seen at once. A
+/// verdict changes; where full k is predicted to lose, probes are also spaced so they cost at most 2 % of the time
+/// (<see cref="LosingProbeGap"/>). Steady speculative steps all measure acceptance, so a drafter that drifts is seen at once. A
 /// bucket that has not decided yet speculates at once (after one plain step for its baseline) where a fuller bucket
 /// found that it pays, since verifying k drafts only gets cheaper relative to a plain step as the batch drains. One
 /// controller should live as long as the workload (RL generates batch after batch); with Adaptive off it always
@@ -34,6 +35,9 @@ public sealed class LiveBatchController
     private const int ClearProbes = 2;
     private const double ClearLoss = 0.75;
     private const double ClearWin = 1.3;
+
+    /// <summary>At most this share of a bucket's steps' worth of time goes to probing speculation where it is predicted to lose.</summary>
+    private const double ProbeShare = 0.02;
 
     /// <summary>A row's own counts decay by this much per step of that row (<see cref="RowAcceptance"/>), so they follow its latest drafts.</summary>
     private const double RowDecay = 0.2;
@@ -168,7 +172,7 @@ public sealed class LiveBatchController
             bucket.SinceProbe = 0;
         }
 
-        if (bucket.SinceProbe < bucket.ProbeInterval)
+        if (bucket.SinceProbe < Math.Max(bucket.ProbeInterval, trusted && best == 0 ? LosingProbeGap(model, max) : 0))
         {
             return best;
         }
@@ -348,6 +352,18 @@ public sealed class LiveBatchController
             _liveTokens[k] = sum / rows.Count * _kept.Fraction;
         }
     }
+
+    /// <summary>
+    /// Plain steps between probes of full k where a trusted verdict is that it loses: each costs what full k costs beyond
+    /// a plain step, and is spaced so that costs at most <see cref="ProbeShare"/> of the plain time between probes. On the
+    /// tiny policy a probe at 64 rows costs about 4 plain steps more (a gap of 200 steps instead of the back-off's 32, 64 …)
+    /// and at 9–24 rows about 3 (150 steps, where a draining bucket sees some 40 a batch). Only once trusted: until then
+    /// one probe slowed by a burst would hold back the probes that show speculation pays. Where full k is predicted to
+    /// pay the back-off alone spaces the checks, and a cheap probe (a verify little dearer than a plain step, as at 1 live
+    /// row) stays frequent.
+    /// </summary>
+    private int LosingProbeGap(SpeculationCostModel model, int max) =>
+        model.Speedup(_liveTokensAt, max) >= 1 ? 0 : (int)Math.Ceiling(Math.Max(0, model.StepSeconds[max] - 1) / ProbeShare);
 
     /// <summary>Full k, as a timing-only probe once acceptance has been measured (see <see cref="ResumeWindow"/>).</summary>
     private int Probe(int max)

@@ -11,7 +11,12 @@ public sealed class PlainStepCurve
     /// <summary>How much faster than the current value a new sample must be to show the slower samples were slowed.</summary>
     private const double Faster = 1.1;
 
-    private readonly SortedDictionary<int, RollingTiming> _byLive = [];
+    /// <summary>By live count, ascending. A SortedList, read by index, so the reads every step make no enumerator.</summary>
+    private readonly SortedList<int, RollingTiming> _byLive = [];
+
+    /// <summary><see cref="At"/> by live count since the last <see cref="Add"/>: the controller reads it for every sample of
+    /// every k it weighs each step (on the tiny policy the controller took 0.7–2.5 % of a rollout's time before this).</summary>
+    private readonly Dictionary<int, double?> _at = [];
 
     /// <summary>
     /// Adds a plain step's time at <paramref name="live"/> rows. Noise only adds time, so a sample clearly faster than the
@@ -34,10 +39,21 @@ public sealed class PlainStepCurve
         }
 
         timing.Add(seconds);
+        _at.Clear();
     }
 
     /// <summary>Plain observations at live counts in [low, high].</summary>
-    public int CountBetween(int low, int high) => _byLive.Where(e => e.Key >= low && e.Key <= high).Sum(e => e.Value.Count);
+    public int CountBetween(int low, int high)
+    {
+        var count = 0;
+        for (var i = 0; i < _byLive.Count; i++)
+        {
+            var live = _byLive.Keys[i];
+            count += live >= low && live <= high ? _byLive.Values[i].Count : 0;
+        }
+
+        return count;
+    }
 
     /// <summary>
     /// Estimated plain step seconds at <paramref name="live"/> rows, or null before any measurement: its own value, or
@@ -48,12 +64,18 @@ public sealed class PlainStepCurve
     /// </summary>
     public double? At(int live)
     {
-        // Read every step: one pass over the measured counts in order.
+        if (_at.TryGetValue(live, out var known))
+        {
+            return known;
+        }
+
+        // One pass over the measured counts in order.
         RollingTiming? below = null, exact = null, above = null;
         var (belowLive, aboveLive) = (0, 0);
         var cap = double.PositiveInfinity;
-        foreach (var (n, timing) in _byLive)
+        for (var i = 0; i < _byLive.Count; i++)
         {
+            var (n, timing) = (_byLive.Keys[i], _byLive.Values[i]);
             if (n < live)
             {
                 (below, belowLive) = (timing, n);
@@ -77,6 +99,6 @@ public sealed class PlainStepCurve
             (_, _, null) => below.Value,
             _ => below.Value + ((above.Value - below.Value) * (live - belowLive) / (aboveLive - belowLive)),
         };
-        return value is { } v ? Math.Min(v, cap) : null;
+        return _at[live] = value is { } v ? Math.Min(v, cap) : null;
     }
 }

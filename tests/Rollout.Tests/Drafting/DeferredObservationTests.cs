@@ -123,6 +123,71 @@ public sealed class DeferredObservationTests
         b.Tokens.data<long>().ToArray().Should().Equal(a.Tokens.data<long>().ToArray());
     }
 
+    [Fact]
+    public void Trimming_each_plain_step_to_the_window_drafts_as_resuming_with_it_and_reports_the_same_gap()
+    {
+        // A drafter that forgets all but the newest 5 positions after every step keeps no more than a resume reads: it
+        // drafts as one that only ever saw those 5 steps, and its next catch-up reports every row as having skipped some.
+        const int steps = 40;
+        const int window = 5;
+        var head = Head(chunk: false);
+        var trimmed = new EagleDrafter(Policy, head);
+        var fresh = new EagleDrafter(Policy, head);
+        using var cache = new KvCache(Policy.Config, Live, 200, Policy.Device);
+        trimmed.Begin(Live, new SamplingParams(1.0), 200);
+        fresh.Begin(Live, new SamplingParams(1.0), 200);
+        using var noGrad = no_grad();
+        var pending = tensor(new long[] { 1, 2, 3 });
+        for (var step = 0; step < steps; step++)
+        {
+            var output = Policy.Forward(pending.unsqueeze(1), cache.Slice(0, Live), null, trimmed.CaptureLayers);
+            var sampled = output.Logits[.., 0].argmax(-1);
+            var next = sampled.data<long>().Select(t => (IReadOnlyList<int>)[(int)t]).ToList();
+            trimmed.ObserveHidden(output.Hidden, 0, [1, 1, 1], next);
+            trimmed.TrimDeferred(window);
+            if (step >= steps - window)
+            {
+                fresh.ObserveHidden(output.Hidden, 0, [1, 1, 1], next);
+            }
+
+            pending = sampled;
+        }
+
+        trimmed.CatchUp().Should().Equal([0, 1, 2], "the trim cut every row's older 35 positions: a gap, reported at the catch-up");
+        trimmed.CatchUp().Should().BeEmpty("reported once");
+        var contexts = Enumerable.Range(0, Live).Select(_ => (IReadOnlyList<int>)[1]).ToList();
+        var a = fresh.Propose(contexts, 3, new TokenSampler(5));
+        var b = trimmed.Propose(contexts, 3, new TokenSampler(5));
+        b.Probabilities!.allclose(a.Probabilities!, rtol: 1e-4, atol: 1e-6).Should().BeTrue("only the newest 5 positions were kept");
+        b.Tokens.data<long>().ToArray().Should().Equal(a.Tokens.data<long>().ToArray());
+    }
+
+    [Fact]
+    public void Drafting_reads_only_the_live_rows_and_leaves_a_parked_prompt_for_the_slots_it_is_copied_to()
+    {
+        // A prompt parked in row 3 (its samples not yet admitted) while live rows 0..2 decode: drafting for the live rows
+        // must not run the head over the parked row, nor over the vacated rows up to it.
+        var head = Head(chunk: false);
+        var drafter = new EagleDrafter(Policy, head);
+        using var cache = new KvCache(Policy.Config, Rows, 200, Policy.Device);
+        drafter.Begin(Rows, new SamplingParams(1.0), 200);
+        using var noGrad = no_grad();
+        var prompt = TinyModels.Prompts[0];
+        var output = Policy.Forward(tensor(prompt.Select(t => (long)t).ToArray(), [1, prompt.Count]), cache.Slice(Live, 1), [prompt.Count], drafter.CaptureLayers);
+        drafter.ObserveHidden(output.Hidden, Live, [prompt.Count], [[.. prompt.Skip(1), 3]]);
+        var pending = tensor(new long[] { 1, 2, 3 });
+        for (var step = 0; step < 4; step++)
+        {
+            output = Policy.Forward(pending.unsqueeze(1), cache.Slice(0, Live), null, drafter.CaptureLayers);
+            pending = output.Logits[.., 0].argmax(-1);
+            drafter.ObserveHidden(output.Hidden, 0, [1, 1, 1], [.. pending.data<long>().Select(t => (IReadOnlyList<int>)[(int)t])]);
+        }
+
+        drafter.CatchUp(0, Live, newest: 2).Should().Equal([0, 1, 2], "the live rows skip their older positions");
+        drafter.Propose([.. Enumerable.Range(0, Live).Select(_ => (IReadOnlyList<int>)[1])], 3, new TokenSampler(5));
+        drafter.CatchUp(Live, 1, newest: 1).Should().Equal([Live], "the parked prompt was not read: all its positions but the newest are still there to skip");
+    }
+
     /// <summary>Both drafters observe; the eager one reads at once (skipping nothing).</summary>
     private static void Observe(ForwardOutput output, int firstRow, int[] committed, IReadOnlyList<IReadOnlyList<int>> next, IHiddenStateDrafter eager, IHiddenStateDrafter deferred)
     {

@@ -50,6 +50,28 @@ public sealed class LiveBatchControllerTests
     }
 
     [Fact]
+    public void Where_speculation_loses_probes_cost_at_most_a_few_percent_of_the_plain_time()
+    {
+        // A draining bucket (12 rows) where a speculative step costs 4 plain steps and rows accept 30 %: each probe loses 3
+        // plain steps. The back-off alone probed 3 times in the 260 steps after trust (32, 64 and 128 steps apart).
+        var random = new Random(3);
+        var controller = new LiveBatchController(new SpeculationOptions(4, Adaptive: true));
+        var chosen = new List<int>();
+        for (var step = 0; step < 300; step++)
+        {
+            var k = controller.NextK(12);
+            chosen.Add(k);
+            var (proposed, accepted) = Rows(random, 12, k, 0.3);
+            controller.Observe(12, k, proposed, accepted, k == 0 ? 1.0 : 4.0, resumed: k > 0 && chosen.Count > 1 && chosen[^2] == 0);
+        }
+
+        var trusted = chosen.Take(40).Count(k => k > 0);
+        trusted.Should().BeInRange(2, 4, "a first probe (resume, then the measured step) and a timing-only one that agree it loses clearly");
+        var later = chosen.Skip(40).Count(k => k > 0);
+        later.Should().BeInRange(1, 2, "then one probe per 150 plain steps (3 steps lost each, 2 %)");
+    }
+
+    [Fact]
     public void A_drafter_that_never_proposes_anything_is_switched_off()
     {
         var controller = new LiveBatchController(new SpeculationOptions(4, Adaptive: true));
