@@ -91,36 +91,9 @@ public sealed class DeferredObservationTests
     public void Resuming_with_a_window_reads_exactly_the_newest_positions()
     {
         // A drafter that deferred 40 steps and resumes with a window of 5 drafts as one that only ever saw those 5 steps.
-        const int steps = 40;
-        const int window = 5;
-        var head = Head(chunk: false);
-        var resumed = new EagleDrafter(Policy, head);
-        var fresh = new EagleDrafter(Policy, head);
-        using var cache = new KvCache(Policy.Config, Live, 200, Policy.Device);
-        resumed.Begin(Live, new SamplingParams(1.0), 200);
-        fresh.Begin(Live, new SamplingParams(1.0), 200);
-        using var noGrad = no_grad();
-        var pending = tensor(new long[] { 1, 2, 3 });
-        for (var step = 0; step < steps; step++)
-        {
-            var output = Policy.Forward(pending.unsqueeze(1), cache.Slice(0, Live), null, resumed.CaptureLayers);
-            var sampled = output.Logits[.., 0].argmax(-1);
-            var next = sampled.data<long>().Select(t => (IReadOnlyList<int>)[(int)t]).ToList();
-            resumed.ObserveHidden(output.Hidden, 0, [1, 1, 1], next);
-            if (step >= steps - window)
-            {
-                fresh.ObserveHidden(output.Hidden, 0, [1, 1, 1], next);
-            }
-
-            pending = sampled;
-        }
-
-        resumed.CatchUp(newest: window).Should().Equal([0, 1, 2], "every row skipped its older 35 positions: their drafting context has a gap");
-        var contexts = Enumerable.Range(0, Live).Select(_ => (IReadOnlyList<int>)[1]).ToList();
-        var a = fresh.Propose(contexts, 3, new TokenSampler(5));
-        var b = resumed.Propose(contexts, 3, new TokenSampler(5));
-        b.Probabilities!.allclose(a.Probabilities!, rtol: 1e-4, atol: 1e-6).Should().BeTrue("the older 35 positions were skipped, not read");
-        b.Tokens.data<long>().ToArray().Should().Equal(a.Tokens.data<long>().ToArray());
+        var (resumed, fresh) = AfterFortySteps(trimTo: null);
+        resumed.CatchUp(newest: Window).Should().Equal([0, 1, 2], "every row skipped its older 35 positions: their drafting context has a gap");
+        SameDrafts(fresh, resumed, "the older 35 positions were skipped, not read");
     }
 
     [Fact]
@@ -128,38 +101,10 @@ public sealed class DeferredObservationTests
     {
         // A drafter that forgets all but the newest 5 positions after every step keeps no more than a resume reads: it
         // drafts as one that only ever saw those 5 steps, and its next catch-up reports every row as having skipped some.
-        const int steps = 40;
-        const int window = 5;
-        var head = Head(chunk: false);
-        var trimmed = new EagleDrafter(Policy, head);
-        var fresh = new EagleDrafter(Policy, head);
-        using var cache = new KvCache(Policy.Config, Live, 200, Policy.Device);
-        trimmed.Begin(Live, new SamplingParams(1.0), 200);
-        fresh.Begin(Live, new SamplingParams(1.0), 200);
-        using var noGrad = no_grad();
-        var pending = tensor(new long[] { 1, 2, 3 });
-        for (var step = 0; step < steps; step++)
-        {
-            var output = Policy.Forward(pending.unsqueeze(1), cache.Slice(0, Live), null, trimmed.CaptureLayers);
-            var sampled = output.Logits[.., 0].argmax(-1);
-            var next = sampled.data<long>().Select(t => (IReadOnlyList<int>)[(int)t]).ToList();
-            trimmed.ObserveHidden(output.Hidden, 0, [1, 1, 1], next);
-            trimmed.TrimDeferred(window);
-            if (step >= steps - window)
-            {
-                fresh.ObserveHidden(output.Hidden, 0, [1, 1, 1], next);
-            }
-
-            pending = sampled;
-        }
-
+        var (trimmed, fresh) = AfterFortySteps(trimTo: Window);
         trimmed.CatchUp().Should().Equal([0, 1, 2], "the trim cut every row's older 35 positions: a gap, reported at the catch-up");
         trimmed.CatchUp().Should().BeEmpty("reported once");
-        var contexts = Enumerable.Range(0, Live).Select(_ => (IReadOnlyList<int>)[1]).ToList();
-        var a = fresh.Propose(contexts, 3, new TokenSampler(5));
-        var b = trimmed.Propose(contexts, 3, new TokenSampler(5));
-        b.Probabilities!.allclose(a.Probabilities!, rtol: 1e-4, atol: 1e-6).Should().BeTrue("only the newest 5 positions were kept");
-        b.Tokens.data<long>().ToArray().Should().Equal(a.Tokens.data<long>().ToArray());
+        SameDrafts(fresh, trimmed, "only the newest 5 positions were kept");
     }
 
     [Fact]
@@ -186,6 +131,53 @@ public sealed class DeferredObservationTests
         drafter.CatchUp(0, Live, newest: 2).Should().Equal([0, 1, 2], "the live rows skip their older positions");
         drafter.Propose([.. Enumerable.Range(0, Live).Select(_ => (IReadOnlyList<int>)[1])], 3, new TokenSampler(5));
         drafter.CatchUp(Live, 1, newest: 1).Should().Equal([Live], "the parked prompt was not read: all its positions but the newest are still there to skip");
+    }
+
+    private const int Window = 5;
+
+    /// <summary>
+    /// 40 decode steps of the live rows: the first drafter observes every step (trimming its deferred positions to
+    /// <paramref name="trimTo"/> after each, if given), the second only the last <see cref="Window"/>.
+    /// </summary>
+    private static (EagleDrafter All, EagleDrafter LastWindow) AfterFortySteps(int? trimTo)
+    {
+        var head = Head(chunk: false);
+        var (all, lastWindow) = (new EagleDrafter(Policy, head), new EagleDrafter(Policy, head));
+        using var cache = new KvCache(Policy.Config, Live, 200, Policy.Device);
+        all.Begin(Live, new SamplingParams(1.0), 200);
+        lastWindow.Begin(Live, new SamplingParams(1.0), 200);
+        using var noGrad = no_grad();
+        var pending = tensor(new long[] { 1, 2, 3 });
+        for (var step = 0; step < 40; step++)
+        {
+            var output = Policy.Forward(pending.unsqueeze(1), cache.Slice(0, Live), null, all.CaptureLayers);
+            var sampled = output.Logits[.., 0].argmax(-1);
+            var next = sampled.data<long>().Select(t => (IReadOnlyList<int>)[(int)t]).ToList();
+            all.ObserveHidden(output.Hidden, 0, [1, 1, 1], next);
+            if (trimTo is { } window)
+            {
+                all.TrimDeferred(window);
+            }
+
+            if (step >= 40 - Window)
+            {
+                lastWindow.ObserveHidden(output.Hidden, 0, [1, 1, 1], next);
+            }
+
+            pending = sampled;
+        }
+
+        return (all, lastWindow);
+    }
+
+    private static void SameDrafts(IDrafter expected, IDrafter actual, string because)
+    {
+        using var noGrad = no_grad();
+        var contexts = Enumerable.Range(0, Live).Select(_ => (IReadOnlyList<int>)[1]).ToList();
+        var a = expected.Propose(contexts, 3, new TokenSampler(5));
+        var b = actual.Propose(contexts, 3, new TokenSampler(5));
+        b.Probabilities!.allclose(a.Probabilities!, rtol: 1e-4, atol: 1e-6).Should().BeTrue(because);
+        b.Tokens.data<long>().ToArray().Should().Equal(a.Tokens.data<long>().ToArray());
     }
 
     /// <summary>Both drafters observe; the eager one reads at once (skipping nothing).</summary>
