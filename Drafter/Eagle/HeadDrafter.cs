@@ -38,7 +38,9 @@ public abstract class HeadDrafter(PolicyModel policy, EagleHead head) : IHiddenS
     public DraftProposal Propose(IReadOnlyList<IReadOnlyList<int>> contexts, int k, TokenSampler sampler)
     {
         var context = Context();
-        context.Flush(0, contexts.Count);   // the live rows only: a parked prompt is read once copied to a slot
+        // The live rows only: a parked prompt is read once copied to a slot. The decoder has caught these rows up already
+        // (CatchUp), which is where the rows that skipped positions are reported; what this flush would report is lost.
+        context.Flush(0, contexts.Count);
         if (k > head.Config.MaxChain)
         {
             throw new ArgumentException($"{Name}: draft length {k} exceeds the head's max_chain ({head.Config.MaxChain}).");

@@ -354,8 +354,9 @@ public sealed class LiveBatchController
     }
 
     /// <summary>
-    /// Plain steps between probes of full k where a trusted verdict is that it loses: each costs what full k costs beyond
-    /// a plain step, and is spaced so that costs at most <see cref="ProbeShare"/> of the plain time between probes. On the
+    /// Plain steps between probes of full k where a trusted verdict is that it loses: each is charged what full k's step
+    /// costs beyond a plain step (not net of the tokens it emits, so near break-even probes are spaced more than the
+    /// share needs), and is spaced so that costs at most <see cref="ProbeShare"/> of the plain time between probes. On the
     /// tiny policy a probe at 64 rows costs about 4 plain steps more (a gap of 200 steps instead of the back-off's 32, 64 …)
     /// and at 9–24 rows about 3 (150 steps, where a draining bucket sees some 40 a batch). Only once trusted: until then
     /// one probe slowed by a burst would hold back the probes that show speculation pays. Where full k is predicted to

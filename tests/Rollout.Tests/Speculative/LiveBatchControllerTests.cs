@@ -52,8 +52,8 @@ public sealed class LiveBatchControllerTests
     [Fact]
     public void Where_speculation_loses_probes_cost_at_most_a_few_percent_of_the_plain_time()
     {
-        // A draining bucket (12 rows) where a speculative step costs 4 plain steps and rows accept 30 %: each probe loses 3
-        // plain steps. The back-off alone probed 3 times in the 260 steps after trust (32, 64 and 128 steps apart).
+        // A draining bucket (12 rows) where a speculative step costs 4 plain steps and rows accept 30 %: each probe is charged
+        // 3 plain steps (its step beyond a plain one; its 1.4 tokens a row are not netted out, which spaces probes more). The back-off alone probed 3 times in the 260 steps after trust (32, 64 and 128 steps apart).
         var random = new Random(3);
         var controller = new LiveBatchController(new SpeculationOptions(4, Adaptive: true));
         var chosen = new List<int>();
