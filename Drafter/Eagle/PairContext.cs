@@ -138,9 +138,9 @@ internal sealed class PairContext(PolicyModel policy, EagleHead head) : IDisposa
     /// <summary>
     /// Drops every row's backlog but its newest <paramref name="newest"/> positions, which is all a resume would read
     /// (<see cref="Flush"/> with that window), so the pooled states those positions held can be compacted away. Without
-    /// it a long plain stretch kept every position of every live row pooled: on the tiny policy, once probes grew rare,
-    /// that bookkeeping slowed each plain step at 64 rows by 0.3–0.5 ms (15 %). The rows cut report the gap at their next
-    /// flush, as if it had skipped them.
+    /// it a long plain stretch kept every position of every live row pooled (bounded only by the rows' lengths) though no
+    /// resume reads them; the probes that used to empty the backlogs now and then are rarer (see LiveBatchController's
+    /// LosingProbeGap). The rows cut report the gap at their next flush, as if it had skipped them.
     /// </summary>
     public void Trim(int newest)
     {

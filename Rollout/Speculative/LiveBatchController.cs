@@ -20,7 +20,7 @@ namespace RlSpec.Rollout.Speculative;
 /// switched on once three probes agree it pays, or two say so clearly. While off, full k is re-probed, and while on
 /// plain decoding is re-measured (two steps, of which only the second is measured) or, below full k, full k is tried,
 /// with exponential back-off: ProbeEvery steps in that bucket, 2×, 4× … up to 256, from ProbeEvery again when the
-/// verdict changes; where full k is predicted to lose, probes are also spaced so they cost at most 2 % of the time
+/// verdict changes; where a trusted verdict is that full k loses, probes are also spaced so they cost at most 2 % of the time
 /// (<see cref="LosingProbeGap"/>). Steady speculative steps all measure acceptance, so a drafter that drifts is seen at once. A
 /// bucket that has not decided yet speculates at once (after one plain step for its baseline) where a fuller bucket
 /// found that it pays, since verifying k drafts only gets cheaper relative to a plain step as the batch drains. One
