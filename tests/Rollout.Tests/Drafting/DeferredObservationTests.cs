@@ -108,6 +108,18 @@ public sealed class DeferredObservationTests
     }
 
     [Fact]
+    public void A_trimmed_rows_gap_moves_with_the_row_and_ends_with_it()
+    {
+        // Row 0 ends and is reset for a new sequence; row 1 ends and is refilled with a copy of row 2 as the batch
+        // compacts: the gap leaves with row 0's states and goes with row 2's to row 1.
+        var (trimmed, _) = AfterFortySteps(trimTo: Window);
+        trimmed.ResetRow(0);
+        trimmed.ResetRow(1);
+        trimmed.CopyRows([2], [1]);
+        trimmed.CatchUp().Should().Equal([1, 2], "row 1 now holds row 2's trimmed states; row 0 starts afresh");
+    }
+
+    [Fact]
     public void Drafting_reads_only_the_live_rows_and_leaves_a_parked_prompt_for_the_slots_it_is_copied_to()
     {
         // A prompt parked in row 3 (its samples not yet admitted) while live rows 0..2 decode: drafting for the live rows
