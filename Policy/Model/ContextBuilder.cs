@@ -1,4 +1,3 @@
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace RlSpec.Policy.Model;
@@ -45,8 +44,7 @@ internal sealed class ContextBuilder(PolicyConfig config, RotaryEmbedding rotary
         var slots = where(isReal, positions, sink);
         var writeIndex = slots.view(batch, 1, time, 1).expand(batch, config.NumKvHeads, time, config.HeadDim);
         // Padding may sit past MaxPositions (its keys are never attended to); only real tokens were checked above.
-        using var lastPosition = (rotary.MaxPositions - 1).ToScalar();
-        var (cos, sin) = rotary.At(positions.clamp_max(lastPosition));
+        var (cos, sin) = rotary.At(positions.ClampMax(rotary.MaxPositions - 1));
         return new ForwardContext(cos, sin, mask, cache, writeIndex, span);
     }
 

@@ -9,11 +9,6 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
 {
     private readonly Scalar _epsilon;
 
-    /// <summary>The alpha of adding epsilon. TorchSharp's add(Scalar) passes a temporary Scalar 1 whose finalizer can free
-    /// it while libtorch reads it (a GC during the call; seen as an internal assert in Scalar::equal under parallel tests),
-    /// so this one lives as long as the module, like the epsilon.</summary>
-    private readonly Scalar _one = 1.0.ToScalar();
-
     public RmsNorm(long size, double eps, ScalarType? dtype = null, Device? device = null) : base(nameof(RmsNorm))
     {
         _epsilon = eps.ToScalar();
@@ -41,8 +36,8 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
         var x32 = x.to_type(ScalarType.Float32);
         // x * x, not pow(2) or square() (which is pow(2)): their temporary exponent Scalar can be finalized while libtorch
         // still reads it (seen once as an internal assert in pow under parallel tests); libtorch computes pow(x, 2) as x * x,
-        // so the bits are the same. The epsilon and its alpha live as long as the module.
-        var normed = x32 * (x32 * x32).mean([-1], keepdim: true).add(_epsilon, _one).rsqrt();
+        // so the bits are the same. The epsilon lives as long as the module, the alpha as long as the process.
+        var normed = x32 * (x32 * x32).mean([-1], keepdim: true).add(_epsilon, TensorArithmetic.One).rsqrt();
         return (normed.to_type(x.dtype) * scale).MoveToOuterDisposeScope();
     }
 }
