@@ -67,8 +67,10 @@ public sealed class GenerationEngine(PolicyModel model, TextTokenizer tokenizer,
         }
 
         // A plain call (k = 0: the drafter's health or speculation.plain_every switched speculation off for this batch)
-        // gets a controller of its own, so the run's controller keeps what it has learnt for the next speculative call.
-        var controller = drafter is null ? null : speculation.DraftTokens == 0 ? new LiveBatchController(speculation) : Controller(speculation);
+        // runs without the drafter: it would only read states it never drafts from (a hidden-state drafter's capture and
+        // backlog each step), and the run's controller keeps what it has learnt for the next speculative call.
+        var active = speculation.DraftTokens == 0 ? null : drafter;
+        var controller = active is null ? null : Controller(speculation);
         controller?.BeginRun();
         var scheduler = new SlotScheduler(requests.Select(r => r.Samples).ToList(), slots, Math.Min(slots, MaxParkingRows));
         // Draft positions a row may not use near the limit are padding, which the cache writes to its sink slot.
@@ -76,16 +78,16 @@ public sealed class GenerationEngine(PolicyModel model, TextTokenizer tokenizer,
         var cache = Cache(scheduler.Rows, capacity);
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        drafter?.Begin(scheduler.Rows, sampling, capacity);
+        active?.Begin(scheduler.Rows, sampling, capacity);
         Recorder?.Begin();
         try
         {
-            var run = new GenerationRun(this, requests, options, sampling, scheduler, cache, controller, sampler);
+            var run = new GenerationRun(this, active, requests, options, sampling, scheduler, cache, controller, sampler);
             return run.Complete();
         }
         finally
         {
-            drafter?.End();
+            active?.End();
             Recorder?.End();
         }
     }
@@ -111,9 +113,9 @@ public sealed class GenerationEngine(PolicyModel model, TextTokenizer tokenizer,
         return _cache;
     }
 
-    /// <summary>Layers the drafter and the recorder read from every forward (null = none).</summary>
-    internal IReadOnlyCollection<int>? CaptureLayers =>
-        ((drafter as IHiddenStateDrafter)?.CaptureLayers ?? []).Union(Recorder?.Options.Layers ?? []).ToArray() is { Length: > 0 } layers ? layers : null;
+    /// <summary>Layers a call's drafter (null: a plain call) and the recorder read from every forward (null = none).</summary>
+    internal IReadOnlyCollection<int>? CaptureLayers(IDrafter? active) =>
+        ((active as IHiddenStateDrafter)?.CaptureLayers ?? []).Union(Recorder?.Options.Layers ?? []).ToArray() is { Length: > 0 } layers ? layers : null;
 
     public void Dispose()
     {

@@ -14,11 +14,12 @@ namespace RlSpec.Rollout.Generation;
 /// committed token of a row except the newest ("pending") one; a step feeds [pending, d1..dk], and after rejection
 /// sampling each row keeps pending + its accepted drafts while the recovered or bonus token becomes pending.
 /// </summary>
-internal sealed class GenerationRun(GenerationEngine engine, IReadOnlyList<GenerationRequest> requests, GenerationOptions options, SamplingParams sampling,
+internal sealed class GenerationRun(GenerationEngine engine, IDrafter? drafter, IReadOnlyList<GenerationRequest> requests, GenerationOptions options, SamplingParams sampling,
     SlotScheduler scheduler, KvCache cache, LiveBatchController? controller, TokenSampler sampler)
 {
     private readonly PolicyModel _model = engine.Model;
-    private readonly IDrafter? _drafter = engine.Drafter;
+    private readonly IDrafter? _drafter = drafter;
+    private readonly IReadOnlyCollection<int>? _captureLayers = engine.CaptureLayers(drafter);
     private readonly SupervisionRecorder? _recorder = engine.Recorder;
     private readonly StopStringMatcher _stops = new(engine.Tokenizer, options.StopStrings);
     private readonly List<LiveSequence> _live = [];
@@ -123,7 +124,7 @@ internal sealed class GenerationRun(GenerationEngine engine, IReadOnlyList<Gener
 
         Drafting(d => d.Prefill(first, prompts));
         var (ids, lengths) = PaddedBatch.Build(heads, engine.Tokenizer.Special.Pad, _model.Device);
-        var output = _model.Forward(ids, cache.Slice(first, prefills.Count), lengths, engine.CaptureLayers);
+        var output = _model.Forward(ids, cache.Slice(first, prefills.Count), lengths, _captureLayers);
         // Prompt position i is followed by prompt token i+1; the last head position's output is the pending token.
         ShareHidden(output, first, lengths, prompts.Select(p => (IReadOnlyList<int>)p.Skip(1).ToList()).ToList());
         // Read once here, not once per sample it is copied to, while speculating; an adaptive run decoding plainly defers
@@ -177,7 +178,7 @@ internal sealed class GenerationRun(GenerationEngine engine, IReadOnlyList<Gener
 
         var pending = tensor(_live.Select(s => (long)s.Context[^1]).ToArray(), device: _model.Device).unsqueeze(1);
         var feed = proposal is null ? pending : cat([pending, proposal.Tokens.to(_model.Device)], 1);        // [n, k+1]
-        var output = _model.Forward(feed, rows, counts.Select(c => c + 1).ToArray(), engine.CaptureLayers);
+        var output = _model.Forward(feed, rows, counts.Select(c => c + 1).ToArray(), _captureLayers);
         var verifySeconds = clock.Elapsed.TotalSeconds - draftSeconds;
 
         var gapped = k > 0 ? _live.Select(s => s.DraftContextGap).ToArray() : null;   // only drafts are judged

@@ -18,7 +18,7 @@ namespace RlSpec.Rollout.Speculative;
 /// steps and only the second is measured (the first pays the drafter's catch-up on the plain steps), or, once
 /// acceptance is known, for one timed step that catches up a single position (a timing-only probe); speculation is
 /// switched on once three probes agree it pays, or two say so clearly. While off, full k is re-probed, and while on
-/// plain decoding is re-measured (two steps, of which only the second is measured) or, below full k, full k is tried,
+/// plain decoding is re-measured (four steps, of which only the fourth is measured) or, below full k, full k is tried,
 /// with exponential back-off: ProbeEvery steps in that bucket, 2×, 4× … up to 256, from ProbeEvery again when the
 /// verdict changes; where a trusted verdict is that full k loses, probes are also spaced so they cost at most 2 % of the time
 /// (<see cref="LosingProbeGap"/>). Steady speculative steps all measure acceptance, so a drafter that drifts is seen at once. A
@@ -35,6 +35,18 @@ public sealed class LiveBatchController
     private const int ClearProbes = 2;
     private const double ClearLoss = 0.75;
     private const double ClearWin = 1.3;
+
+    /// <summary>
+    /// Plain steps a re-measurement of plain decoding (while speculating) runs before the one it keeps. On the tiny policy
+    /// at 60–64 rows, with speculation forced every 40 steps, the lower quartiles of the first four plain steps after it
+    /// were +13, +7, +4 and +0 % of the later ones'. A re-measurement that kept the second (as this controller did) read
+    /// plain decoding about 7 % slow, and while speculation is on re-measurements are all the plain samples a bucket
+    /// gets: logged, the full batch's baseline read 6.0–9.1 ms where steady plain steps took 5.6, and speculation was
+    /// predicted 1.05–1.49x where fixed k ran 0.81–0.97x (`experiments/speculative-rollouts/results/settle/`). Outside
+    /// re-measurements only the first plain step after speculation is dropped: a draining bucket passed through in a few
+    /// dozen steps needs its plain samples, and dropping three there measured no better.
+    /// </summary>
+    private const int RemeasureSettleSteps = 3;
 
     /// <summary>At most this share of a bucket's steps' worth of time goes to probing speculation where it is predicted to lose.</summary>
     private const double ProbeShare = 0.02;
@@ -250,11 +262,11 @@ public sealed class LiveBatchController
         }
 
         // The first plain step after speculation runs slower (on the tiny policy 10–20 % at 33–64 rows, the next two 3–7 %),
-        // and while speculation is on every re-measurement of plain decoding would be such a step: a baseline that makes
-        // speculation look better than it is. So it is never kept (below), and a re-measurement is two plain steps.
+        // so it is never kept (below). While speculation is on, a re-measurement is the only plain sample a bucket gets,
+        // so it waits until speculation no longer slows it (RemeasureSettleSteps).
         if (k == 0 && _warmingPlain)
         {
-            _warmingPlain = false;
+            _warmingPlain = plainRun + 1 < RemeasureSettleSteps;
             _timeNext = 0;
             return;
         }
@@ -313,7 +325,7 @@ public sealed class LiveBatchController
     /// Whether switching speculation on at k pays for the drafter's catch-up on the plain steps it missed. Steps that
     /// resumed after a plain stretch as long as the window are timed, and what they took beyond a steady step at k (both
     /// in plain steps at their live count) is a full catch-up; a resume now is charged the share of the window it would
-    /// read (a two-step re-measurement of plain decoding 2/32, a long plain stretch all of it). Speculating saves
+    /// read (a four-step re-measurement of plain decoding 4/32, a long plain stretch all of it). Speculating saves
     /// τ(k) − cost(k) plain steps a step, and is held at least ProbeEvery steps before its verdict is checked. On the tiny
     /// policy a resume reads up to ResumeWindow positions per row with a head that costs a third of the policy per
     /// position: resumed steps took 15–40 ms at 17–64 rows, where a plain step takes 2–3.5 ms, and near break-even

@@ -30,8 +30,8 @@ public sealed class RolloutGenerator(PolicyModel policy, TextTokenizer tokenizer
         init => _engine.Recorder = value;
     }
 
-    /// <param name="speculate">False: plain decoding for this call (the drafter stays, drafting nothing), e.g. while the
-    /// drafter's health has switched speculation off.</param>
+    /// <param name="speculate">False: plain decoding for this call, without the drafter (it keeps its weights and the
+    /// controller what it learnt, for the next speculative call), e.g. while the drafter's health has switched speculation off.</param>
     public RolloutBatch Generate(IReadOnlyList<TaskExample> prompts, long policyVersion, ulong seed, bool speculate = true)
     {
         var clock = Stopwatch.StartNew();

@@ -106,6 +106,47 @@ public sealed class GenerationEngineTests
     }
 
     [Fact]
+    public void A_plain_call_leaves_the_drafter_alone_and_samples_what_an_engine_without_one_does()
+    {
+        // A plain call never drafts, so a hidden-state drafter would only pay for reading states (captured layers, its
+        // backlog) every step; it must not even be started.
+        var options = new GenerationOptions(12, new SamplingParams(1.0));
+        var plain = new SpeculationOptions(0, Adaptive: true);
+        var untouched = new GenerationEngine(Policy, TinyModels.Tokenizer, new UntouchableDrafter()).Generate(Groups, options, plain, 8, new TokenSampler(5));
+        var without = new GenerationEngine(Policy, TinyModels.Tokenizer).Generate(Groups, options, plain, 8, new TokenSampler(5));
+        untouched.Sequences.Select(s => s.Completion).Should().BeEquivalentTo(without.Sequences.Select(s => s.Completion), o => o.WithStrictOrdering());
+        untouched.VerifySteps.Should().OnlyContain(steps => steps.Count == 0, "every token is plain, as without a drafter");
+    }
+
+    /// <summary>A hidden-state drafter any use of which (but its name) fails the test.</summary>
+    private sealed class UntouchableDrafter : IHiddenStateDrafter
+    {
+        public string Name => "untouchable";
+
+        public IReadOnlyCollection<int> CaptureLayers => Touched<IReadOnlyCollection<int>>();
+
+        public void Begin(int rows, SamplingParams sampling, int capacity) => Touched();
+
+        public DraftProposal Propose(IReadOnlyList<IReadOnlyList<int>> contexts, int k, TokenSampler sampler) => Touched<DraftProposal>();
+
+        public void Commit(IReadOnlyList<int> accepted) => Touched();
+
+        public void Prefill(int firstRow, IReadOnlyList<IReadOnlyList<int>> prompts) => Touched();
+
+        public void CopyRows(IReadOnlyList<int> from, IReadOnlyList<int> to) => Touched();
+
+        public void ResetRow(int row) => Touched();
+
+        public void End() => Touched();
+
+        public void ObserveHidden(IReadOnlyDictionary<int, Tensor> hidden, int firstRow, IReadOnlyList<int> committed, IReadOnlyList<IReadOnlyList<int>> nextTokens) => Touched();
+
+        private static void Touched() => Touched<object>();
+
+        private static T Touched<T>() => throw new InvalidOperationException("a plain call used the drafter");
+    }
+
+    [Fact]
     public void Finished_rows_cost_nothing_and_each_group_is_prefilled_once()
     {
         var result = Run("eagle", slots: 6, new GenerationOptions(16, new SamplingParams(1.0)));

@@ -11,10 +11,13 @@ namespace RlSpec.Rollout.Tests.Speculative;
 
 public sealed class SupervisionRecorderTests
 {
+    /// <param name="draftTokens">0: a plain call (speculation.plain_every), which runs without the drafter, so the recorder's
+    /// layers are captured for it alone.</param>
     [Theory]
-    [InlineData(0)]
-    [InlineData(5)]
-    public void Rows_captured_during_prefill_and_verification_equal_a_fresh_forward_over_the_finished_sequences(int topK)
+    [InlineData(0, 3)]
+    [InlineData(5, 3)]
+    [InlineData(0, 0)]
+    public void Rows_captured_during_prefill_and_verification_equal_a_fresh_forward_over_the_finished_sequences(int topK, int draftTokens)
     {
         var policy = TinyModels.Policy(layers: 4, scale: 2);
         manual_seed(3);
@@ -26,7 +29,7 @@ public sealed class SupervisionRecorderTests
             Recorder = new SupervisionRecorder(options, buffer) { PolicyVersion = 5 },
         };
         var sampler = new TokenSampler(2);
-        var result = generator.Generate(TinyModels.Prompts, new GenerationOptions(12, new SamplingParams(1.0)), new SpeculationOptions(3, Adaptive: false), sampler);
+        var result = generator.Generate(TinyModels.Prompts, new GenerationOptions(12, new SamplingParams(1.0)), new SpeculationOptions(draftTokens, Adaptive: false), sampler);
 
         var sequences = TinyModels.Prompts.Select((p, b) => (IReadOnlyList<int>)[.. p, .. result.Sequences[b].Completion]).ToList();
         var expected = SupervisionCapture.FromSequences(policy, sequences, TinyModels.Prompts.Select(p => p.Count).ToList(), 0, options, version: 5);
