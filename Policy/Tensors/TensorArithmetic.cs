@@ -22,6 +22,9 @@ public static class TensorArithmetic
     /// floating tensors alike. Never dispose it.</summary>
     public static readonly Scalar One = 1.ToScalar();
 
+    /// <summary>Integral 2, <see cref="Squared"/>'s exponent (what <c>square()</c> passes). Never dispose it.</summary>
+    private static readonly Scalar Two = 2.ToScalar();
+
     /// <summary><c>a + b</c>.</summary>
     public static Tensor Plus(this Tensor a, Tensor b) => a.add(b, One);
 
@@ -48,6 +51,10 @@ public static class TensorArithmetic
 
     /// <summary><c>a *= value</c> in place, the value as a double Scalar; returns <paramref name="a"/>.</summary>
     public static Tensor TimesInPlace(this Tensor a, double value) => Using(value.ToScalar(), s => a.mul_(s));
+
+    /// <summary><c>a²</c> element-wise: TorchSharp's <c>square()</c> (<c>pow(2)</c>, the same kernel and backward) with an
+    /// exponent that lives as long as the process instead of a temporary one.</summary>
+    public static Tensor Squared(this Tensor a) => a.pow(Two);
 
     /// <summary><c>a / value</c>, the value as a double Scalar.</summary>
     public static Tensor DividedBy(this Tensor a, double value) => Using(value.ToScalar(), s => a.div(s));

@@ -25,6 +25,7 @@ public sealed class TensorArithmeticTests
         x.DividedBy(4).data<float>().ToArray().Should().Equal(-0.25f, 0.125f, 0.5f);
         x.Plus(1.5).Minus(0.5).data<float>().ToArray().Should().Equal(0f, 1.5f, 3f);
         x.ClampMin(0.0).ClampMax(1.0).data<float>().ToArray().Should().Equal(0f, 0.5f, 1f);
+        x.Squared().data<float>().ToArray().Should().Equal(1f, 0.25f, 4f);
         x.Times(2).dtype.Should().Be(ScalarType.Float32);
         TensorArithmetic.Arange(3, dtype: ScalarType.Float64).dtype.Should().Be(ScalarType.Float64);
     }
