@@ -17,7 +17,7 @@ public sealed class DraftModelDistiller(PolicyModel policy, PolicyModel draft, i
     /// <returns>Mean KL of the last logging window.</returns>
     public double Train(Func<int, DistillationBatch> nextBatch, IProgress<(int Step, double Kl)>? progress = null)
     {
-        using var optimizer = optim.AdamW(draft.parameters(), options.LearningRate, weight_decay: 0.0);
+        using var optimizer = new HeldScalarAdamW(draft.parameters(), options.LearningRate, weightDecay: 0.0);
         draft.train();
         var window = new LossWindow(1, options.LogEvery, options.Steps, initial: double.NaN);
         for (var step = 0; step < options.Steps; step++)
@@ -33,7 +33,7 @@ public sealed class DraftModelDistiller(PolicyModel policy, PolicyModel draft, i
         return window.Last[0];
     }
 
-    private double Step(DistillationBatch batch, optim.Optimizer optimizer)
+    private double Step(DistillationBatch batch, HeldScalarAdamW optimizer)
     {
         using var scope = NewDisposeScope();
         var (ids, lengths) = PaddedBatch.Build(batch.Sequences, padId, draft.Device);
@@ -46,7 +46,7 @@ public sealed class DraftModelDistiller(PolicyModel policy, PolicyModel draft, i
             teacher = policy.Forward(inputs).Logits.log_softmax(-1);                     // [B, T-1, V]
         }
 
-        optimizer.zero_grad();
+        optimizer.ZeroGrad();
         var student = draft.Forward(inputs).Logits.log_softmax(-1);
         var kl = ForwardKl.MaskedMean(teacher, student, mask);
         var loss = kl;
@@ -58,7 +58,7 @@ public sealed class DraftModelDistiller(PolicyModel policy, PolicyModel draft, i
 
         loss.backward();
         nn.utils.clip_grad_norm_(draft.parameters(), options.GradClip);
-        optimizer.step();
+        optimizer.Step();
         return kl.item<float>();
     }
 }

@@ -20,14 +20,14 @@ public sealed class EagleTrainer : IDisposable
 {
     private readonly PolicyModel _policy;
     private readonly EagleHead _head;
-    private readonly TorchSharp.Modules.AdamW _optimizer;
+    private readonly HeldScalarAdamW _optimizer;
     private readonly double _gradClip;
     private readonly double _crossEntropyWeight;
 
     public EagleTrainer(PolicyModel policy, EagleHead head, double learningRate, double gradClip = 1.0, double crossEntropyWeight = 0.0)
     {
         (_policy, _head, _gradClip, _crossEntropyWeight) = (policy, head, gradClip, crossEntropyWeight);
-        _optimizer = optim.AdamW(head.parameters(), learningRate, weight_decay: 0.0);
+        _optimizer = new HeldScalarAdamW(head.parameters(), learningRate, weightDecay: 0.0);
     }
 
     /// <summary>The head being trained.</summary>
@@ -38,7 +38,7 @@ public sealed class EagleTrainer : IDisposable
     {
         if (learningRate is { } lr)
         {
-            CosineSchedule.SetLearningRate(_optimizer, lr);
+            _optimizer.LearningRate = lr;
         }
 
         using var scope = NewDisposeScope();
@@ -49,7 +49,7 @@ public sealed class EagleTrainer : IDisposable
         }
 
         _head.train();
-        _optimizer.zero_grad();
+        _optimizer.ZeroGrad();
         var logits = _head.Unroll(_policy, batch.Features, batch.TokensAfter, Math.Min(depth, batch.Time - 1));
         var loss = zeros(1, device: _policy.Device);
         var kls = new double[depth];
@@ -69,7 +69,7 @@ public sealed class EagleTrainer : IDisposable
 
         loss.DividedBy(logits.Count).backward();
         nn.utils.clip_grad_norm_(_head.parameters(), _gradClip);
-        _optimizer.step();
+        _optimizer.Step();
         _head.eval();
         return kls;
     }
@@ -138,9 +138,9 @@ public sealed class EagleTrainer : IDisposable
     }
 
     /// <summary>Saves the optimizer state (Adam moments), so a resumed run continues alignment exactly.</summary>
-    public void SaveOptimizer(string path) => _optimizer.save_state_dict(path);
+    public void SaveOptimizer(string path) => _optimizer.Save(path);
 
-    public void LoadOptimizer(string path) => _optimizer.load_state_dict(path);
+    public void LoadOptimizer(string path) => _optimizer.Load(path);
 
     public void Dispose() => _optimizer.Dispose();
 }

@@ -18,7 +18,7 @@ public sealed class MtpTrainer(PolicyModel policy, int padId, DistillationOption
     public double[] Train(Func<int, DistillationBatch> nextBatch, IProgress<(int Step, double[] Kl)>? progress = null)
     {
         var heads = policy.Config.MtpHeads;
-        using var optimizer = optim.AdamW(policy.MtpParameters(), options.LearningRate, weight_decay: 0.0);
+        using var optimizer = new HeldScalarAdamW(policy.MtpParameters(), options.LearningRate, weightDecay: 0.0);
         var window = new LossWindow(heads, options.LogEvery, options.Steps);
         for (var step = 0; step < options.Steps; step++)
         {
@@ -32,7 +32,7 @@ public sealed class MtpTrainer(PolicyModel policy, int padId, DistillationOption
         return window.Last;
     }
 
-    private double[] Step(DistillationBatch batch, optim.Optimizer optimizer)
+    private double[] Step(DistillationBatch batch, HeldScalarAdamW optimizer)
     {
         using var scope = NewDisposeScope();
         var (ids, lengths) = PaddedBatch.Build(batch.Sequences, padId, policy.Device);
@@ -47,7 +47,7 @@ public sealed class MtpTrainer(PolicyModel policy, int padId, DistillationOption
             hidden = output.Hidden[policy.FinalLayer];                                              // [B, T, H]
         }
 
-        optimizer.zero_grad();
+        optimizer.ZeroGrad();
         policy.zero_grad();
         var (b, h, v) = (hidden.shape[0], hidden.shape[2], teacher.shape[2]);
         var heads = policy.Config.MtpHeads;
@@ -67,7 +67,7 @@ public sealed class MtpTrainer(PolicyModel policy, int padId, DistillationOption
 
         loss.backward();
         nn.utils.clip_grad_norm_(policy.MtpParameters(), options.GradClip);
-        optimizer.step();
+        optimizer.Step();
         return kls;
     }
 }

@@ -1,5 +1,3 @@
-using TorchSharp;
-
 namespace RlSpec.Policy.Training;
 
 /// <summary>Linear warm-up then cosine decay to a floor: the usual LM schedule.</summary>
@@ -17,20 +15,11 @@ public static class CosineSchedule
         return peak * (minRatio + ((1 - minRatio) * cosine));
     }
 
-    /// <summary>Sets every parameter group of <paramref name="optimizer"/> to the rate for this step and returns it.</summary>
-    public static double Apply(torch.optim.Optimizer optimizer, int step, int totalSteps, int warmupSteps, double peak, double minRatio)
+    /// <summary>Sets <paramref name="optimizer"/>'s learning rate for this step and returns it.</summary>
+    public static double Apply(HeldScalarAdamW optimizer, int step, int totalSteps, int warmupSteps, double peak, double minRatio)
     {
         var lr = At(step, totalSteps, warmupSteps, peak, minRatio);
-        SetLearningRate(optimizer, lr);
+        optimizer.LearningRate = lr;
         return lr;
-    }
-
-    /// <summary>Sets every parameter group of <paramref name="optimizer"/> to <paramref name="learningRate"/> (constant-rate callers).</summary>
-    public static void SetLearningRate(torch.optim.Optimizer optimizer, double learningRate)
-    {
-        foreach (var group in optimizer.ParamGroups)
-        {
-            group.LearningRate = learningRate;
-        }
     }
 }

@@ -13,13 +13,13 @@ namespace RlSpec.Policy.Training;
 public sealed class SftTrainer(PolicyModel model, TextTokenizer tokenizer, SftOptions options) : IDisposable
 {
     private readonly SftOptions _options = options.Validated();
-    private optim.Optimizer? _continuation;
+    private HeldScalarAdamW? _continuation;
 
     /// <summary>Trains on the task's example stream; returns the mean loss of the last logging window.</summary>
     public double Train(IVerifiableTask task, IProgress<SftProgress>? progress = null, CancellationToken cancel = default)
     {
         var examples = task.Examples(_options.Seed).GetEnumerator();
-        using var optimizer = optim.AdamW(model.parameters(), _options.LearningRate, weight_decay: _options.WeightDecay);
+        using var optimizer = new HeldScalarAdamW(model.parameters(), _options.LearningRate, _options.WeightDecay);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         model.train();
         double windowLoss = 0, lastLoss = double.NaN;
@@ -51,8 +51,8 @@ public sealed class SftTrainer(PolicyModel model, TextTokenizer tokenizer, SftOp
     /// <returns>Mean loss over the round.</returns>
     public double Continue(IVerifiableTask task, int steps, int seed, double learningRate)
     {
-        _continuation ??= optim.AdamW(model.parameters(), learningRate, weight_decay: _options.WeightDecay);
-        CosineSchedule.SetLearningRate(_continuation, learningRate);
+        _continuation ??= new HeldScalarAdamW(model.parameters(), learningRate, _options.WeightDecay);
+        _continuation.LearningRate = learningRate;
 
         var examples = task.Examples(seed).GetEnumerator();
         model.train();
@@ -68,7 +68,7 @@ public sealed class SftTrainer(PolicyModel model, TextTokenizer tokenizer, SftOp
 
     public void Dispose() => _continuation?.Dispose();
 
-    private double Step(IReadOnlyList<TaskExample> batch, optim.Optimizer optimizer)
+    private double Step(IReadOnlyList<TaskExample> batch, HeldScalarAdamW optimizer)
     {
         using var scope = NewDisposeScope();
         var rows = new List<IReadOnlyList<int>>();
@@ -85,14 +85,14 @@ public sealed class SftTrainer(PolicyModel model, TextTokenizer tokenizer, SftOp
         var targets = ids.narrow(1, 1, ids.shape[1] - 1);
         var lossMask = CompletionMask.Build(promptLengths, lengths, (int)targets.shape[1], model.Device);
 
-        optimizer.zero_grad();
+        optimizer.ZeroGrad();
         var logits = model.Forward(inputs).Logits;                                   // [B, T-1, V]
         var tokenLoss = nn.functional.cross_entropy(
             logits.reshape(-1, logits.shape[^1]), targets.reshape(-1), reduction: nn.Reduction.None);
         var loss = (tokenLoss * lossMask.reshape(-1)).sum() / lossMask.sum();
         loss.backward();
         nn.utils.clip_grad_norm_(model.parameters(), _options.GradClip);
-        optimizer.step();
+        optimizer.Step();
         return loss.item<float>();
     }
 

@@ -17,7 +17,7 @@ public sealed class GrpoLearner : IDisposable
     private readonly GrpoOptions _options;
     private readonly int _totalSteps;
     private readonly int _padId;
-    private readonly TorchSharp.Modules.AdamW _optimizer;
+    private readonly HeldScalarAdamW _optimizer;
 
     /// <param name="reference">Frozen starting policy for the KL term (needed only when KlBeta &gt; 0).</param>
     public GrpoLearner(PolicyModel policy, PolicyModel? reference, GrpoOptions options, int totalSteps, int padId)
@@ -28,7 +28,7 @@ public sealed class GrpoLearner : IDisposable
         }
 
         (_policy, _reference, _options, _totalSteps, _padId) = (policy, reference, options, totalSteps, padId);
-        _optimizer = optim.AdamW(policy.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
+        _optimizer = new HeldScalarAdamW(policy.parameters(), options.LearningRate, options.WeightDecay);
     }
 
     /// <param name="step">0-based step index (drives the schedule).</param>
@@ -43,7 +43,7 @@ public sealed class GrpoLearner : IDisposable
         }
 
         _policy.train();
-        _optimizer.zero_grad();
+        _optimizer.ZeroGrad();
         var (loss, clipped, kl, approxKl) = (0.0, 0.0, 0.0, 0.0);
         for (var start = 0; start < batch.Count; start += _options.MicroBatch)
         {
@@ -71,14 +71,14 @@ public sealed class GrpoLearner : IDisposable
         }
 
         var gradNorm = nn.utils.clip_grad_norm_(_policy.parameters(), _options.GradClip);
-        _optimizer.step();
+        _optimizer.Step();
         _policy.eval();
         return new UpdateMetrics(loss, clipped / totalTokens, kl / totalTokens, approxKl / totalTokens, gradNorm, lr);
     }
 
-    public void SaveOptimizer(string path) => _optimizer.save_state_dict(path);
+    public void SaveOptimizer(string path) => _optimizer.Save(path);
 
-    public void LoadOptimizer(string path) => _optimizer.load_state_dict(path);
+    public void LoadOptimizer(string path) => _optimizer.Load(path);
 
     public void Dispose() => _optimizer.Dispose();
 }
