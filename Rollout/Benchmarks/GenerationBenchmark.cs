@@ -12,8 +12,8 @@ namespace RlSpec.Rollout.Benchmarks;
 /// <summary>
 /// Plain decoding vs each drafter on the same policy, prompts and sampling settings, at a fixed number of slots. A timed
 /// run queues four slot-fulls of prompts (at least 16), so the continuous batch runs full for most of it and drains only
-/// at the end. Runs are interleaved, in an order rotated every repeat, so machine noise and position effects hit all
-/// methods alike; throughput is the median over repeats.
+/// at the end. Runs are interleaved, in a balanced order (<see cref="InterleavedOrder"/>), so machine noise and what
+/// one run leaves behind for the next hit all methods alike; throughput is the median over repeats.
 /// </summary>
 public sealed class GenerationBenchmark(PolicyModel policy, TextTokenizer tokenizer, IReadOnlyList<IReadOnlyList<int>> prompts, GenerationOptions options)
 {
@@ -28,15 +28,14 @@ public sealed class GenerationBenchmark(PolicyModel policy, TextTokenizer tokeni
         var rates = methods.Select(_ => new List<double>()).ToList();
         var stats = methods.Select(_ => new SpeculationStats()).ToList();
         var live = methods.Select(_ => new LiveBatchStats()).ToList();
+        var order = new InterleavedOrder(methods.Count + 1);
         for (var r = -1; r < repeats; r++)
         {
             // Repeat -1 warms up (JIT, allocator, adaptive estimates) and is not recorded.
             var requests = Enumerable.Range(0, sequences).Select(i => new GenerationRequest(prompts[(((r + 1) * sequences) + i) % prompts.Count])).ToList();
             var runSeed = seed + (ulong)(r + 1);
-            // Rotate the order each repeat (-1 = plain decoding) so no method always runs first or last.
-            var order = Enumerable.Range(-1, methods.Count + 1).ToList();
-            var shift = ((r + 1) % order.Count + order.Count) % order.Count;
-            foreach (var m in order.Skip(shift).Concat(order.Take(shift)))
+            // Index 0 of the order is plain decoding (m = -1).
+            foreach (var m in order.Next().Select(i => i - 1))
             {
                 var clock = Stopwatch.StartNew();
                 var result = m < 0

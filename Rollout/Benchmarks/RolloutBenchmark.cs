@@ -10,7 +10,7 @@ namespace RlSpec.Rollout.Benchmarks;
 
 /// <summary>
 /// One GRPO step's generation (every prompt × its group, through the engine's slots), plain against each speculative
-/// method, in interleaved repeats with the order rotated each time; each repeat uses the next step's prompts. Rates (overall
+/// method, in interleaved repeats in a balanced order (<see cref="InterleavedOrder"/>); each repeat uses the next step's prompts. Rates (overall
 /// and per phase) are pooled over the repeats, and the live-batch histogram is summed.
 /// </summary>
 public sealed class RolloutBenchmark(PolicyModel policy, TextTokenizer tokenizer, GenerationOptions options, int slots)
@@ -29,11 +29,10 @@ public sealed class RolloutBenchmark(PolicyModel policy, TextTokenizer tokenizer
         engines.AddRange(methods.Select(m => (m.Drafter.Name, new GenerationEngine(policy, tokenizer, m.Drafter), m.Speculation)));
         var stats = engines.Select(_ => new SpeculationStats()).ToList();
         var live = engines.Select(_ => new LiveBatchStats()).ToList();
+        var order = new InterleavedOrder(engines.Count);
         for (var r = 0; r < steps.Count; r++)
         {
-            var order = Enumerable.Range(0, engines.Count).ToList();
-            var shift = r % order.Count;
-            foreach (var m in order.Skip(shift).Concat(order.Take(shift)))
+            foreach (var m in order.Next())
             {
                 var clock = Stopwatch.StartNew();
                 var result = engines[m].Engine.Generate(steps[r], options, engines[m].Speculation, slots, new TokenSampler(seed + (ulong)r));

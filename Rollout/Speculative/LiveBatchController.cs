@@ -21,7 +21,8 @@ namespace RlSpec.Rollout.Speculative;
 /// plain decoding is re-measured (four steps, of which only the fourth is measured) or, below full k, full k is tried,
 /// with exponential back-off: ProbeEvery steps in that bucket, 2×, 4× … up to 256, from ProbeEvery again when the
 /// verdict changes; where a trusted verdict is that full k loses, probes are also spaced so they cost at most 2 % of the time
-/// (<see cref="LosingProbeGap"/>). Steady speculative steps all measure acceptance, so a drafter that drifts is seen at once. A
+/// (<see cref="LosingProbeGap"/>), and no bucket probes or borrows a fuller bucket's verdict while speculation has lost, in
+/// all, more than 2 % of the time observed and ten average steps (<see cref="ExplorationAffordable"/>). Steady speculative steps all measure acceptance, so a drafter that drifts is seen at once. A
 /// bucket that has not decided yet speculates at once (after one plain step for its baseline) where a fuller bucket
 /// found that it pays, since verifying k drafts only gets cheaper relative to a plain step as the batch drains. One
 /// controller should live as long as the workload (RL generates batch after batch); with Adaptive off it always
@@ -48,8 +49,20 @@ public sealed class LiveBatchController
     /// </summary>
     private const int RemeasureSettleSteps = 3;
 
-    /// <summary>At most this share of a bucket's steps' worth of time goes to probing speculation where it is predicted to lose.</summary>
+    /// <summary>At most this share of a bucket's steps' worth of time goes to probing speculation where it is predicted to
+    /// lose, and at most this share of all the time observed goes to speculation that did not pay for itself before a
+    /// probe may add to it (<see cref="ExplorationAffordable"/>).</summary>
     private const double ProbeShare = 0.02;
+
+    /// <summary>Average steps' worth of time speculation may lose before <see cref="ProbeShare"/> of the time observed
+    /// limits exploring: enough for a second probe after one slowed by a burst (which alone predicts a clear loss), so
+    /// one unlucky probe does not hold back for hundreds of steps the probes that show speculation pays.</summary>
+    private const double ExplorationAllowance = 10;
+
+    /// <summary>The first probe's steps (its resume and its measured step), which <see cref="ExplorationAffordable"/> does not
+    /// charge: the process's first speculative step pays one-off costs no decision can avoid (on the deep preset 328 ms
+    /// where later ones took 52–66 ms, 13 plain steps' worth lost at once), and every controller must probe once.</summary>
+    private const int FreeSpeculativeSteps = 2;
 
     /// <summary>A row's own counts decay by this much per step of that row (<see cref="RowAcceptance"/>), so they follow its latest drafts.</summary>
     private const double RowDecay = 0.2;
@@ -75,6 +88,13 @@ public sealed class LiveBatchController
     /// <summary>Plain steps observed since the last speculative one: the positions a resume now would catch up (up to the window).</summary>
     private int _plainRun;
     private bool _timingProbe;
+
+    /// <summary>Seconds every speculative step saved against plain decoding of the tokens it kept (negative where it lost),
+    /// in all; and seconds of all steps observed (see <see cref="ExplorationAffordable"/>).</summary>
+    private double _netSaved;
+    private double _elapsed;
+    private int _steps;
+    private int _speculativeSteps;
 
     public LiveBatchController(SpeculationOptions options)
     {
@@ -153,7 +173,7 @@ public sealed class LiveBatchController
         // A fuller batch measured that speculation pays, and verifying k drafts only gets cheaper relative to a plain step
         // as the batch drains: speculate at once (one plain step first, to time this bucket's baseline) until this
         // bucket's own probes are trusted, rather than spend the short draining phase re-learning it.
-        if (!trusted && plainSteps > 0 && BorrowedK(index) is > 0 and var borrowed)
+        if (!trusted && plainSteps > 0 && ExplorationAffordable && BorrowedK(index) is > 0 and var borrowed)
         {
             return borrowed;
         }
@@ -166,7 +186,7 @@ public sealed class LiveBatchController
 
         if (model is null)
         {
-            return Probe(max);
+            return ExplorationAffordable ? Probe(max) : 0;
         }
 
         bucket.SinceProbe++;
@@ -187,6 +207,12 @@ public sealed class LiveBatchController
         if (bucket.SinceProbe < Math.Max(bucket.ProbeInterval, trusted && best == 0 ? LosingProbeGap(model, max) : 0))
         {
             return best;
+        }
+
+        // A probe due where speculation is off waits, its interval kept, until the time speculation has lost allows it.
+        if (best == 0 && !ExplorationAffordable)
+        {
+            return 0;
         }
 
         // A trusted verdict is checked less and less often: each check costs steps on the losing side (a probe where
@@ -247,6 +273,14 @@ public sealed class LiveBatchController
         var afterSpeculation = _lastK > 0;
         var plainRun = _plainRun;
         (_lastK, _plainRun) = (k, k == 0 ? _plainRun + 1 : 0);
+        (_elapsed, _steps) = (_elapsed + stepSeconds, _steps + 1);
+        _speculativeSteps += k > 0 ? 1 : 0;
+        if (k > 0 && _speculativeSteps > FreeSpeculativeSteps && _plain.At(live) is > 0 and var plainStep)
+        {
+            // Every later speculative step counts, the resumes' catch-ups included: what exploring has cost is what it took.
+            var kept = emitted ?? (live + proposed.Zip(accepted, Math.Min).Sum());
+            _netSaved += (plainStep * kept / live) - stepSeconds;
+        }
 
         // A timing-only probe reads one position per row to resume, about what a steady step reads, so its own step is
         // timed: one speculative step per probe where speculation loses, not two.
@@ -377,6 +411,19 @@ public sealed class LiveBatchController
     /// </summary>
     private int LosingProbeGap(SpeculationCostModel model, int max) =>
         model.Speedup(_liveTokensAt, max) >= 1 ? 0 : (int)Math.Ceiling(Math.Max(0, model.StepSeconds[max] - 1) / ProbeShare);
+
+    /// <summary>
+    /// Whether a probe (or a step borrowed from a fuller bucket's verdict) may speculate now: only while what speculation
+    /// has lost in all, against plain decoding of the tokens its steps kept, stays within <see cref="ProbeShare"/> of the
+    /// time observed. Per bucket, probes are spaced once a verdict is trusted (<see cref="LosingProbeGap"/>), but each
+    /// bucket needs several probes to be trusted, and a draining bucket is passed through in a few dozen steps a batch: on
+    /// the tiny policy, where speculation loses at every live count, probes after a plain stretch took 22–55 ms at 64
+    /// rows (a plain step 3–4 ms; the drafter's catch-up and a verify of 5 positions, against 4.2 tokens a row kept),
+    /// and a `bench rollout` run took a median of 46 speculative steps, none paying; with this budget 13 (15 runs each;
+    /// `experiments/speculative-rollouts/results/budget/`). Where speculation pays, its steps fund the probes: on the
+    /// deep preset the budget never held one back in three logged runs.
+    /// </summary>
+    private bool ExplorationAffordable => _steps == 0 || _netSaved + (ProbeShare * _elapsed) + (ExplorationAllowance * _elapsed / _steps) >= 0;
 
     /// <summary>Full k, as a timing-only probe once acceptance has been measured (see <see cref="ResumeWindow"/>).</summary>
     private int Probe(int max)
