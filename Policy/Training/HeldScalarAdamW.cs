@@ -6,7 +6,7 @@ namespace RlSpec.Policy.Training;
 /// <summary>
 /// AdamW whose update holds every <see cref="Scalar"/> it hands libtorch until the call returns. TorchSharp's own
 /// <c>AdamW.step()</c> converts its coefficients to temporary Scalars inside each call (<c>exp_avg.mul_(beta1).add_(grad,
-/// alpha: 1 - beta1)</c>: eight per parameter per step), and a temporary Scalar can be finalized while libtorch still
+/// alpha: 1 - beta1)</c>: nine per parameter per step, counting the alpha of <c>add_(eps)</c>), and a temporary Scalar can be finalized while libtorch still
 /// reads it (see <see cref="Tensors.TensorArithmetic"/>): a collection at the wrong moment would hand the update another
 /// Scalar's value, a learning rate or a beta silently swapped, or crash a run hours in. The parameters, the moments, the
 /// learning-rate groups and the checkpoint format stay TorchSharp's (this wraps its <c>AdamW</c>, so optimizer files of

@@ -35,7 +35,7 @@ public sealed class InterleavedOrder
         }
 
         _last = best[^1];
-        return best;
+        return [.. best];
     }
 
     /// <summary>How often the pairs this order would add have already run one after the other (the lowest is the most balanced).</summary>

@@ -22,11 +22,11 @@ namespace RlSpec.Rollout.Speculative;
 /// with exponential back-off: ProbeEvery steps in that bucket, 2×, 4× … up to 256, from ProbeEvery again when the
 /// verdict changes; where a trusted verdict is that full k loses, probes are also spaced so they cost at most 2 % of the time
 /// (<see cref="LosingProbeGap"/>), and no bucket probes or borrows a fuller bucket's verdict while speculation has lost, in
-/// all, more than 2 % of the time observed and ten average steps (<see cref="ExplorationAffordable"/>). Steady speculative steps all measure acceptance, so a drafter that drifts is seen at once. A
-/// bucket that has not decided yet speculates at once (after one plain step for its baseline) where a fuller bucket
-/// found that it pays, since verifying k drafts only gets cheaper relative to a plain step as the batch drains. One
-/// controller should live as long as the workload (RL generates batch after batch); with Adaptive off it always
-/// returns the configured k.
+/// all, more than 2 % of the time observed and ten average steps (<see cref="ExplorationAffordable"/>). Steady
+/// speculative steps all measure acceptance, so a drafter that drifts is seen at once. A bucket that has not decided yet
+/// speculates at once (after one plain step for its baseline) where a fuller bucket found that it pays, since verifying
+/// k drafts only gets cheaper relative to a plain step as the batch drains. One controller should live as long as the
+/// workload (RL generates batch after batch); with Adaptive off it always returns the configured k.
 /// </summary>
 public sealed class LiveBatchController
 {
@@ -64,6 +64,11 @@ public sealed class LiveBatchController
     /// where later ones took 52–66 ms, 13 plain steps' worth lost at once), and every controller must probe once.</summary>
     private const int FreeSpeculativeSteps = 2;
 
+    /// <summary>Steps over which what speculation lost or saved is forgotten (exponentially): the controller outlives many
+    /// batches while the policy and its drafter train, so a surplus or a deficit from thousands of steps ago says little
+    /// of exploring now, and a deficit left by a drafter that drifted should not hold probes back for good.</summary>
+    private const double LedgerSteps = 8192;
+
     /// <summary>A row's own counts decay by this much per step of that row (<see cref="RowAcceptance"/>), so they follow its latest drafts.</summary>
     private const double RowDecay = 0.2;
 
@@ -89,11 +94,12 @@ public sealed class LiveBatchController
     private int _plainRun;
     private bool _timingProbe;
 
-    /// <summary>Seconds every speculative step saved against plain decoding of the tokens it kept (negative where it lost),
-    /// in all; and seconds of all steps observed (see <see cref="ExplorationAffordable"/>).</summary>
+    /// <summary>Seconds speculative steps saved against plain decoding of the tokens they kept (negative where they lost),
+    /// the seconds and the count of all steps observed, each decaying over <see cref="LedgerSteps"/> (see <see
+    /// cref="ExplorationAffordable"/>).</summary>
     private double _netSaved;
     private double _elapsed;
-    private int _steps;
+    private double _steps;
     private int _speculativeSteps;
 
     public LiveBatchController(SpeculationOptions options)
@@ -273,7 +279,8 @@ public sealed class LiveBatchController
         var afterSpeculation = _lastK > 0;
         var plainRun = _plainRun;
         (_lastK, _plainRun) = (k, k == 0 ? _plainRun + 1 : 0);
-        (_elapsed, _steps) = (_elapsed + stepSeconds, _steps + 1);
+        const double keep = 1 - (1 / LedgerSteps);
+        (_netSaved, _elapsed, _steps) = (_netSaved * keep, (_elapsed * keep) + stepSeconds, (_steps * keep) + 1);
         _speculativeSteps += k > 0 ? 1 : 0;
         if (k > 0 && _speculativeSteps > FreeSpeculativeSteps && _plain.At(live) is > 0 and var plainStep)
         {
@@ -418,12 +425,10 @@ public sealed class LiveBatchController
     /// time observed. Per bucket, probes are spaced once a verdict is trusted (<see cref="LosingProbeGap"/>), but each
     /// bucket needs several probes to be trusted, and a draining bucket is passed through in a few dozen steps a batch: on
     /// the tiny policy, where speculation loses at every live count, probes after a plain stretch took 22–55 ms at 64
-    /// rows (a plain step 3–4 ms; the drafter's catch-up and a verify of 5 positions, against 4.2 tokens a row kept),
-    /// and a `bench rollout` run took a median of 46 speculative steps, none paying; with this budget 13 (15 runs each;
-    /// `experiments/speculative-rollouts/results/budget/`). Where speculation pays, its steps fund the probes: on the
-    /// deep preset the budget never held one back in three logged runs.
+    /// rows where a plain step takes 3–4 ms (the drafter's catch-up and a verify of 5 positions), and they added up
+    /// (`experiments/speculative-rollouts/results/budget/`). Where speculation pays, its steps fund the probes.
     /// </summary>
-    private bool ExplorationAffordable => _steps == 0 || _netSaved + (ProbeShare * _elapsed) + (ExplorationAllowance * _elapsed / _steps) >= 0;
+    private bool ExplorationAffordable => _steps <= 0 || _netSaved + (ProbeShare * _elapsed) + (ExplorationAllowance * _elapsed / _steps) >= 0;
 
     /// <summary>Full k, as a timing-only probe once acceptance has been measured (see <see cref="ResumeWindow"/>).</summary>
     private int Probe(int max)

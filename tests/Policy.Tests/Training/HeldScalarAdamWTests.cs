@@ -33,10 +33,7 @@ public sealed class HeldScalarAdamWTests
                 group.LearningRate = lr;
             }
 
-            Backward(ours, step, held.ZeroGrad);
-            Backward(theirs, step, reference.zero_grad);
-            held.Step();
-            reference.step();
+            StepBoth(step, ours, held, theirs, reference);
         }
 #pragma warning restore RS0030
 
@@ -48,41 +45,32 @@ public sealed class HeldScalarAdamWTests
     [Fact]
     public void Optimizer_files_resume_across_TorchSharps_AdamW_and_this_one_exactly()
     {
+        // Three steps each, then each continues from the other's file: this one from a file TorchSharp's AdamW wrote (an
+        // earlier build's run directory), TorchSharp's from this one's.
         var (ours, theirs) = TwinParameters();
-        var path = Path.Combine(Path.GetTempPath(), $"rlspec-adamw-{Guid.NewGuid():N}.bin");
+        var (oursFile, theirsFile) = (TempFile(), TempFile());
         try
         {
-            using (var first = new HeldScalarAdamW(ours, 1e-2, WeightDecay))
+#pragma warning disable RS0030 // the reference this class must reproduce
+            using (var held = new HeldScalarAdamW(ours, 1e-2, WeightDecay))
+            using (var reference = optim.AdamW(theirs, 1e-2, weight_decay: WeightDecay))
             {
                 for (var step = 0; step < 3; step++)
                 {
-                    Backward(ours, step, first.ZeroGrad);
-                    first.Step();
+                    StepBoth(step, ours, held, theirs, reference);
                 }
 
-                first.Save(path);
+                held.Save(oursFile);
+                reference.save_state_dict(theirsFile);
             }
 
-            using (var noGrad = no_grad())
-            {
-                foreach (var (a, b) in ours.Zip(theirs))
-                {
-                    b.copy_(a);
-                }
-            }
-
-            // Both continue from the file: TorchSharp's AdamW (as an earlier build would) and a fresh one of ours.
             using var resumed = new HeldScalarAdamW(ours, 1e-2, WeightDecay);
-#pragma warning disable RS0030
-            using var reference = optim.AdamW(theirs, 1e-2, weight_decay: WeightDecay);
-            resumed.Load(path);
-            reference.load_state_dict(path);
+            using var resumedReference = optim.AdamW(theirs, 1e-2, weight_decay: WeightDecay);
+            resumed.Load(theirsFile);
+            resumedReference.load_state_dict(oursFile);
             for (var step = 3; step < 6; step++)
             {
-                Backward(ours, step, resumed.ZeroGrad);
-                Backward(theirs, step, reference.zero_grad);
-                resumed.Step();
-                reference.step();
+                StepBoth(step, ours, resumed, theirs, resumedReference);
             }
 #pragma warning restore RS0030
 
@@ -90,9 +78,23 @@ public sealed class HeldScalarAdamWTests
         }
         finally
         {
-            File.Delete(path);
+            File.Delete(oursFile);
+            File.Delete(theirsFile);
         }
     }
+
+    /// <summary>The same gradients into both sets of parameters, then one step of each optimizer.</summary>
+    private static void StepBoth(int step, Parameter[] ours, HeldScalarAdamW held, Parameter[] theirs, TorchSharp.Modules.AdamW reference)
+    {
+        Backward(ours, step, held.ZeroGrad);
+        Backward(theirs, step, reference.zero_grad);
+        held.Step();
+#pragma warning disable RS0030 // the reference this class must reproduce
+        reference.step();
+#pragma warning restore RS0030
+    }
+
+    private static string TempFile() => Path.Combine(Path.GetTempPath(), $"rlspec-adamw-{Guid.NewGuid():N}.bin");
 
     /// <summary>Two identical sets of parameters: a matrix, a vector and one the loss never reaches (no gradient).</summary>
     private static (Parameter[] Ours, Parameter[] Theirs) TwinParameters()

@@ -674,6 +674,18 @@ public sealed class LiveBatchControllerTests
     }
 
     [Fact]
+    public void A_paying_drafter_whose_first_speculative_step_pays_one_off_costs_is_still_switched_on()
+    {
+        // The process's first speculative step compiles and allocates the speculative path: on the deep preset 328 ms
+        // where later ones took 52-66 ms. Charged to the exploring budget, it would hold back the probes that show
+        // speculation pays (here 4.1 tokens per step for 2.6 plain steps, 1.6x) for thousands of steps.
+        var speculative = 0;
+        var chosen = Simulate(maxK: 4, steps: 120, _ => 0.9, (_, k) => k == 0 ? 1.0 : (speculative++ == 0 ? 40.0 : 2.4 + (0.05 * k)), seed: 23);
+
+        chosen.Skip(60).Count(k => k > 0).Should().BeGreaterThan(40, "speculation pays 1.6x and must be on once probed");
+    }
+
+    [Fact]
     public void With_adaptation_off_the_configured_k_is_always_used() =>
         Run(0.0, 1.0, adaptive: false).Should().OnlyContain(k => k == 4);
 
