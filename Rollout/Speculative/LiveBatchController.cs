@@ -282,11 +282,11 @@ public sealed class LiveBatchController
         const double keep = 1 - (1 / LedgerSteps);
         (_netSaved, _elapsed, _steps) = (_netSaved * keep, (_elapsed * keep) + stepSeconds, (_steps * keep) + 1);
         _speculativeSteps += k > 0 ? 1 : 0;
+        var confirmed = k > 0 ? live + proposed.Zip(accepted, Math.Min).Sum() : 0;
         if (k > 0 && _speculativeSteps > FreeSpeculativeSteps && _plain.At(live) is > 0 and var plainStep)
         {
             // Every later speculative step counts, the resumes' catch-ups included: what exploring has cost is what it took.
-            var kept = emitted ?? (live + proposed.Zip(accepted, Math.Min).Sum());
-            _netSaved += (plainStep * kept / live) - stepSeconds;
+            _netSaved += (plainStep * (emitted ?? confirmed) / live) - stepSeconds;
         }
 
         // A timing-only probe reads one position per row to resume, about what a steady step reads, so its own step is
@@ -319,7 +319,6 @@ public sealed class LiveBatchController
 
         if (k > 0)
         {
-            var confirmed = live + proposed.Zip(accepted, Math.Min).Sum();
             _kept.Observe(confirmed, emitted ?? confirmed);
         }
 
