@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job on built-in defaults, from a clean clone: native setup, release build, `rlspec quickstart`.
-# Extra arguments go to `rlspec quickstart` (e.g. --set trainer.steps=400 --device cuda --threads 2).
+# Extra arguments go to `rlspec quickstart` (e.g. --set trainer.steps=60 --device cuda --threads 1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh

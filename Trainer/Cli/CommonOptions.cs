@@ -19,7 +19,7 @@ public static class CommonOptions
 
     public static Option<int> Threads() => new("--threads")
     {
-        Description = "CPU threads for libtorch (0 = auto: physical cores less one, at least 1)",
+        Description = "CPU threads for libtorch (0 = auto: physical cores less one, at least 1; -1 = every physical core)",
         DefaultValueFactory = _ => 0,
     };
 
@@ -27,7 +27,7 @@ public static class CommonOptions
     public static Option<string?> DeviceOverride() => new("--device") { Description = "cpu, cuda, cuda:N or auto (overrides model.device)" };
 
     /// <summary>--threads for commands that run a config: unset keeps the config's <c>model.threads</c>.</summary>
-    public static Option<int?> ThreadsOverride() => new("--threads") { Description = "CPU threads for libtorch, 0 = auto (overrides model.threads)" };
+    public static Option<int?> ThreadsOverride() => new("--threads") { Description = "CPU threads for libtorch, 0 = auto, -1 = every physical core (overrides model.threads)" };
 
     /// <summary>The config overrides the two flags stand for.</summary>
     public static string[] Overrides(System.CommandLine.ParseResult parse, Option<string?> device, Option<int?> threads) =>

@@ -21,7 +21,11 @@ public static class RuntimeSetup
     }
 
     /// <summary>How a run header states the thread count.</summary>
-    public static string Describe(int requested, int used, int computingThreads) => requested > TorchThreads.Auto
-        ? $"{used} torch thread(s) (model.threads)"
-        : $"{used} torch thread(s) (auto: {TorchThreads.PhysicalCores()} physical core(s), one left free, shared by {computingThreads} computing thread(s); set model.threads or --threads to change)";
+    public static string Describe(int requested, int used, int computingThreads) => requested switch
+    {
+        > TorchThreads.Auto => $"{used} torch thread(s) (model.threads)",
+        TorchThreads.AllCores => $"{used} torch thread(s) (model.threads -1: all {TorchThreads.PhysicalCores()} physical core(s), shared by {computingThreads} computing thread(s); "
+            + "on a machine shared with other jobs set model.threads or --threads to 0, which leaves one free)",
+        _ => $"{used} torch thread(s) (auto: {TorchThreads.PhysicalCores()} physical core(s), one left free, shared by {computingThreads} computing thread(s); set model.threads or --threads to change)",
+    };
 }

@@ -14,9 +14,23 @@ public static class ConfigLoader
 {
     private const string DefaultsKey = "defaults";
 
-    public static RunConfig Load(string? path, IReadOnlyList<string> overrides)
+    /// <param name="path">The YAML config; null = the built-in defaults.</param>
+    /// <param name="overrides"><c>key=value</c> assignments over the file (<c>--set</c>, flags).</param>
+    /// <param name="underlay"><c>key=value</c> defaults of the command beneath the file: a key the file sets keeps the
+    /// file's value (<c>quickstart my.yaml</c> runs my.yaml's policy shape, not the quickstart's).</param>
+    public static RunConfig Load(string? path, IReadOnlyList<string> overrides, IReadOnlyList<string>? underlay = null)
     {
-        var tree = path is null ? new Dictionary<string, object?>() : ReadWithDefaults(Path.GetFullPath(path), []);
+        var tree = new Dictionary<string, object?>();
+        foreach (var assignment in underlay ?? [])
+        {
+            ApplyOverride(tree, assignment);
+        }
+
+        if (path is not null)
+        {
+            Merge(tree, ReadWithDefaults(Path.GetFullPath(path), []));
+        }
+
         foreach (var assignment in overrides)
         {
             ApplyOverride(tree, assignment);

@@ -11,7 +11,7 @@ public static class ConfigValidator
     public static RunConfig Validated(RunConfig c)
     {
         Range("model.warm_start_steps", c.Model.WarmStartSteps, 1, 1_000_000);
-        Range("model.threads", c.Model.Threads, 0, 1024);
+        Range("model.threads", c.Model.Threads, RlSpec.Policy.Runtime.TorchThreads.AllCores, 1024);
         OneOf("model.preset", c.Model.Preset, PolicyShape.Presets);
         Range("model.layers", c.Model.Layers, 0, 256);
         Range("model.hidden", c.Model.Hidden, 0, 65_536);

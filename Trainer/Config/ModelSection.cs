@@ -31,6 +31,6 @@ public sealed record ModelSection
     public string Dtype { get; init; } = RlSpec.Policy.Model.ModelDType.Default;
 
     /// <summary>CPU threads for libtorch; 0 = auto (<see cref="RlSpec.Policy.Runtime.TorchThreads"/>: physical cores less one,
-    /// shared among the threads that compute at once, at least 1).</summary>
+    /// shared among the threads that compute at once, at least 1); -1 = every physical core, shared the same way.</summary>
     public int Threads { get; init; } = RlSpec.Policy.Runtime.TorchThreads.Auto;
 }

@@ -17,6 +17,14 @@ public sealed class TorchThreadsTests
     public void Auto_keeps_a_core_free_and_shares_the_rest_among_the_computing_threads(int cores, int computing, int expected) =>
         TorchThreads.ForMachine(cores, computing).Should().Be(expected);
 
+    [Theory]
+    [InlineData(1, 1, 1)]
+    [InlineData(2, 1, 2)] // the quickstart on an idle 2-core machine
+    [InlineData(16, 3, 5)]
+    [InlineData(4, 200, 1)]
+    public void Every_core_shares_all_of_them_among_the_computing_threads(int cores, int computing, int expected) =>
+        TorchThreads.ForMachine(cores, computing, keepOneFree: false).Should().Be(expected);
+
     [Fact]
     public void Auto_never_asks_for_every_core_of_a_small_machine_and_an_explicit_count_wins()
     {
@@ -24,5 +32,6 @@ public sealed class TorchThreadsTests
         cores.Should().BeInRange(1, Environment.ProcessorCount);
         TorchThreads.Resolve(TorchThreads.Auto, 1).Should().BeInRange(1, Math.Max(1, cores - 1));
         TorchThreads.Resolve(7, 1).Should().Be(7);
+        TorchThreads.Resolve(TorchThreads.AllCores, 1).Should().Be(cores);
     }
 }

@@ -32,6 +32,30 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void A_commands_own_defaults_lie_beneath_the_file_and_the_overrides()
+    {
+        var path = Write("mine.yaml", "model:\n  preset: tiny\n");
+        string[] underlay = ["model.preset=deep", "trainer.steps=30"];
+
+        ConfigLoader.Load(null, [], underlay).Model.Preset.Should().Be("deep");
+        var config = ConfigLoader.Load(path, ["trainer.steps=5"], underlay);
+        config.Model.Preset.Should().Be("tiny", "the file sets it");
+        config.Trainer.Steps.Should().Be(5, "an override wins over the command's default");
+        ConfigLoader.Load(path, [], underlay).Trainer.Steps.Should().Be(30, "the file leaves it to the command");
+    }
+
+    [Fact]
+    public void The_quickstart_runs_the_deep_preset_with_a_300_step_head_on_every_core_unless_told_otherwise()
+    {
+        var config = ConfigLoader.Load(null, [], RlSpec.Trainer.Cli.QuickstartCommand.Defaults);
+        config.Model.Preset.Should().Be("deep");
+        config.Drafter.PretrainSteps.Should().Be(300);
+        config.Model.Threads.Should().Be(RlSpec.Policy.Runtime.TorchThreads.AllCores);
+        config.Trainer.Steps.Should().Be(30);
+        ConfigLoader.Load(null, ["model.threads=1"], RlSpec.Trainer.Cli.QuickstartCommand.Defaults).Model.Threads.Should().Be(1);
+    }
+
+    [Fact]
     public void The_saved_resolved_config_loads_back_to_the_same_config()
     {
         var config = ConfigLoader.Load(null, ["rollout.temperature=0.7", "model.checkpoint=/tmp/x"]);
@@ -48,6 +72,7 @@ public sealed class ConfigLoaderTests : IDisposable
     [InlineData("rollout: 5\n", "*'rollout' must be a section*")]
     [InlineData("rollout:\n  temperature: 0\n", "*'rollout.temperature' must be in (0, 10] for training, got 0 (0 = greedy makes a group's samples identical*")]
     [InlineData("rollout:\n  top_p: 0.9\n", "*'rollout.top_p' must be 1.0 for training, got 0.9*")]
+    [InlineData("model:\n  threads: -2\n", "*'model.threads' must be in -1..1024, got -2*")]
     [InlineData("rollout:\n  top_k: 8\n", "*'rollout.top_k' must be 0 for training, got 8*")]
     [InlineData("trainer:\n  recompute_logprobs: sometimes\n", "*'trainer.recompute_logprobs' must be one of auto, always; got 'sometimes'*")]
     [InlineData("rollout:\n  group_size: [1\n", "*invalid YAML at line*")]
