@@ -16,14 +16,18 @@ namespace RlSpec.Trainer.Cli;
 public static class QuickstartCommand
 {
     /// <summary>
-    /// The quickstart's own defaults on top of <see cref="RunConfig"/>'s: a run that shows speculation paying and fits
-    /// about ten minutes of a 2-core CPU. The deep preset, because over the tiny one a one-layer drafter costs a third of a
-    /// decode and speculation loses (0.78x); the EAGLE head pretrained 300 steps, because after 150 it accepted 3.66
-    /// tokens a step and the run's rollouts ran 1.16x, after 300 4.2 and 1.36x (one thread); every core, because the deep
-    /// warm start takes 8.5 minutes on one of two and 4.4 on both (the run header says how to leave one free).
+    /// The quickstart's own defaults, beneath a config file and on top of <see cref="RunConfig"/>'s: a run that shows
+    /// speculation paying within about ten minutes of a small CPU. The deep preset, because over the tiny one a one-layer
+    /// drafter costs a third of a decode and speculation loses; a 300-step EAGLE head, because a 150-step one accepts
+    /// too little to pay at 64 slots; every core, because the deep warm start is most of the run and the machine is
+    /// the user's (the run header says how to leave one free). Measured in
+    /// <c>experiments/speculative-rollouts/results/quickstart-deep/</c>.
     /// </summary>
     public static readonly string[] Defaults =
         ["trainer.steps=30", "model.preset=deep", "drafter.pretrain_steps=300", $"model.threads={RlSpec.Policy.Runtime.TorchThreads.AllCores}"];
+
+    /// <summary>The quickstart's config: <paramref name="path"/> (optional) over <see cref="Defaults"/>, then <paramref name="overrides"/>.</summary>
+    public static RunConfig Load(string? path, IReadOnlyList<string> overrides) => ConfigLoader.Load(path, overrides, underlay: Defaults);
 
     public static Command Create()
     {
@@ -37,7 +41,7 @@ public static class QuickstartCommand
         };
         command.SetAction(parse =>
         {
-            var run = ConfigLoader.Load(parse.GetValue(config), [.. parse.GetValue(sets) ?? [], .. CommonOptions.Overrides(parse, device, threads)], underlay: Defaults);
+            var run = Load(parse.GetValue(config), [.. parse.GetValue(sets) ?? [], .. CommonOptions.Overrides(parse, device, threads)]);
             TrainCommand.Fresh(run, report: (setup, log) =>
             {
                 if (setup.Drafter is null)

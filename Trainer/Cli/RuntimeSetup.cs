@@ -13,6 +13,11 @@ public static class RuntimeSetup
     /// <param name="used">The thread count set, for the run header.</param>
     public static torch.Device Apply(string device, int threads, int computingThreads, out int used)
     {
+        if (threads < TorchThreads.AllCores)
+        {
+            throw new ArgumentException($"--threads / model.threads: expected a count >= 1, 0 (auto: physical cores less one) or -1 (every physical core); got {threads}.");
+        }
+
         var resolved = TorchRuntime.ResolveDevice(device);
         HostAllocator.KeepFreedMemory();
         used = TorchThreads.Resolve(threads, computingThreads);

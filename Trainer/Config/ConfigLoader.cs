@@ -6,8 +6,9 @@ using YamlDotNet.Serialization.NamingConventions;
 namespace RlSpec.Trainer.Config;
 
 /// <summary>
-/// Reads a run config: YAML file → its <c>defaults:</c> base files merged underneath (paths relative to the file,
-/// later ones win) → dotted <c>--set key=value</c> overrides → strict key and type checks → typed
+/// Reads a run config: the command's own defaults (the quickstart's) → the YAML file over them, with its
+/// <c>defaults:</c> base files merged underneath it (paths relative to the file, later ones win) → dotted
+/// <c>--set key=value</c> overrides → strict key and type checks → typed
 /// <see cref="RunConfig"/> → value checks. Every error names the file or override and the key.
 /// </summary>
 public static class ConfigLoader
@@ -16,8 +17,9 @@ public static class ConfigLoader
 
     /// <param name="path">The YAML config; null = the built-in defaults.</param>
     /// <param name="overrides"><c>key=value</c> assignments over the file (<c>--set</c>, flags).</param>
-    /// <param name="underlay"><c>key=value</c> defaults of the command beneath the file: a key the file sets keeps the
-    /// file's value (<c>quickstart my.yaml</c> runs my.yaml's policy shape, not the quickstart's).</param>
+    /// <param name="underlay"><c>key=value</c> defaults of the command beneath the file: a key the file (or a base file it
+    /// names in <c>defaults:</c>) sets keeps the file's value, so <c>quickstart my.yaml</c> runs my.yaml's policy shape, and
+    /// a file built on <c>configs/base.yaml</c>, which sets every key, replaces all of the command's defaults.</param>
     public static RunConfig Load(string? path, IReadOnlyList<string> overrides, IReadOnlyList<string>? underlay = null)
     {
         var tree = new Dictionary<string, object?>();

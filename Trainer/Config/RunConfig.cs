@@ -1,8 +1,9 @@
 namespace RlSpec.Trainer.Config;
 
 /// <summary>
-/// Everything a training run needs, as read from YAML (snake_case keys). Defaults are <c>train</c>'s (the quickstart sets a few of its own: <c>QuickstartCommand.Defaults</c>). A run is
-/// reproducible from this plus the seed; the resolved config is saved in the run directory.
+/// Everything a training run needs, as read from YAML (snake_case keys). Defaults are <c>train</c>'s (the quickstart
+/// sets a few of its own: <c>QuickstartCommand.Defaults</c>). A run is reproducible from this plus the seed; the
+/// resolved config is saved in the run directory.
 /// </summary>
 public sealed record RunConfig
 {

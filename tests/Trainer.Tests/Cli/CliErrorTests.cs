@@ -31,6 +31,22 @@ public sealed class CliErrorTests
     }
 
     [Fact]
+    public void A_thread_count_below_minus_one_is_a_one_line_error_on_commands_without_a_config()
+    {
+        var (code, error) = Run("eval", "--checkpoint", "/nonexistent/ckpt", "--device", "cpu", "--threads", "-5");
+        code.Should().Be(2);
+        error.Trim().Should().Be("error: --threads / model.threads: expected a count >= 1, 0 (auto: physical cores less one) or -1 (every physical core); got -5.");
+    }
+
+    [Fact]
+    public void The_run_header_says_how_many_threads_each_mode_uses_and_how_to_leave_a_core_free()
+    {
+        RuntimeSetup.Describe(3, 3, 1).Should().Be("3 torch thread(s) (model.threads)");
+        RuntimeSetup.Describe(TorchThreads.AllCores, 2, 1).Should().Contain("model.threads -1: all").And.Contain("set model.threads or --threads to 0");
+        RuntimeSetup.Describe(TorchThreads.Auto, 1, 1).Should().Contain("auto:").And.Contain("one left free");
+    }
+
+    [Fact]
     public void A_missing_checkpoint_directory_is_a_one_line_error()
     {
         var (code, error) = Run("eval", "--checkpoint", "/nonexistent/ckpt", "--device", "cpu");

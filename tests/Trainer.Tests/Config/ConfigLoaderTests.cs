@@ -1,4 +1,6 @@
 using FluentAssertions;
+using RlSpec.Policy.Runtime;
+using RlSpec.Trainer.Cli;
 using RlSpec.Trainer.Config;
 using Xunit;
 
@@ -45,14 +47,30 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void A_base_file_named_in_defaults_also_lies_above_the_commands_defaults()
+    {
+        Write("base.yaml", "trainer:\n  steps: 7\n");
+        var path = Write("child.yaml", "defaults: base.yaml\nseed: 4\n");
+
+        var config = ConfigLoader.Load(path, [], ["trainer.steps=30", "seed=9"]);
+
+        config.Trainer.Steps.Should().Be(7);
+        config.Seed.Should().Be(4);
+    }
+
+    [Fact]
     public void The_quickstart_runs_the_deep_preset_with_a_300_step_head_on_every_core_unless_told_otherwise()
     {
-        var config = ConfigLoader.Load(null, [], RlSpec.Trainer.Cli.QuickstartCommand.Defaults);
+        var config = QuickstartCommand.Load(null, []);
         config.Model.Preset.Should().Be("deep");
         config.Drafter.PretrainSteps.Should().Be(300);
-        config.Model.Threads.Should().Be(RlSpec.Policy.Runtime.TorchThreads.AllCores);
+        config.Model.Threads.Should().Be(TorchThreads.AllCores);
         config.Trainer.Steps.Should().Be(30);
-        ConfigLoader.Load(null, ["model.threads=1"], RlSpec.Trainer.Cli.QuickstartCommand.Defaults).Model.Threads.Should().Be(1);
+
+        QuickstartCommand.Load(null, ["model.threads=1"]).Model.Threads.Should().Be(1);
+        var mine = QuickstartCommand.Load(Write("mine.yaml", "model:\n  preset: tiny\n"), []);
+        mine.Model.Preset.Should().Be("tiny", "a config file passed to the quickstart wins over its defaults");
+        mine.Drafter.PretrainSteps.Should().Be(300, "keys the file leaves unset keep the quickstart's defaults");
     }
 
     [Fact]
@@ -72,7 +90,7 @@ public sealed class ConfigLoaderTests : IDisposable
     [InlineData("rollout: 5\n", "*'rollout' must be a section*")]
     [InlineData("rollout:\n  temperature: 0\n", "*'rollout.temperature' must be in (0, 10] for training, got 0 (0 = greedy makes a group's samples identical*")]
     [InlineData("rollout:\n  top_p: 0.9\n", "*'rollout.top_p' must be 1.0 for training, got 0.9*")]
-    [InlineData("model:\n  threads: -2\n", "*'model.threads' must be in -1..1024, got -2*")]
+    [InlineData("model:\n  threads: -2\n", "*'model.threads' must be a count in 1..1024, 0 (auto: physical cores less one) or -1 (every physical core); got -2*")]
     [InlineData("rollout:\n  top_k: 8\n", "*'rollout.top_k' must be 0 for training, got 8*")]
     [InlineData("trainer:\n  recompute_logprobs: sometimes\n", "*'trainer.recompute_logprobs' must be one of auto, always; got 'sometimes'*")]
     [InlineData("rollout:\n  group_size: [1\n", "*invalid YAML at line*")]
