@@ -92,7 +92,11 @@ public sealed class ClusterRunTests(ClusterRunFixture fixture, ITestOutputHelper
         Rollouts(runDir).GroupBy(r => r.Step).Should().HaveCount(Steps)
             .And.OnlyContain(step => step.GroupBy(r => r.PromptId).All(p => p.Count() == 4) && step.Count() == 24 * 4, "every prompt exactly G times");
         ShouldMatchTheSingleProcessRun(runDir, reference);
-        Metrics(runDir).Select(r => r.RolloutNodes).Should().Equal(2, 1, 1);
+        // Step 2 counts the victim if a chunk of it arrived before the kill landed (CI saw it once, the kill racing a short chunk).
+        var nodes = Metrics(runDir).Select(r => r.RolloutNodes).ToList();
+        nodes.Should().HaveCount(Steps);
+        (nodes[0], nodes[^1]).Should().Be((2, 1));
+        nodes[1].Should().BeOneOf(1, 2);
     }
 
     [Fact]
