@@ -129,13 +129,14 @@ public sealed class ClusterRunTests(ClusterRunFixture fixture, ITestOutputHelper
     [Fact]
     public void A_killed_trainer_resumes_with_the_same_workers_and_ends_with_the_uninterrupted_runs_metrics()
     {
-        // Five steps, killed after the checkpoint at step 2: with the shared three-step run the last step could finish
-        // before the kill (seen in CI), leaving nothing to resume.
-        const int steps = 5;
-        var reference = RlSpec.Trainer.Cli.TrainCommand.Fresh(fixture.Config(Path.Combine(fixture.Directory, "trainer-killed-reference"), port: null, steps: steps)).RunDirectory;
+        // Killed after the checkpoint at step 2, with six steps left of the sigkill test's longer ones (about 1 s each
+        // here): CI saw a three-step run, and then a five-step one of short steps (0.2 s), finish before the kill landed,
+        // leaving nothing to resume.
+        static RlSpec.Trainer.Config.RunConfig Long(ClusterRunFixture f, string dir, int? port) => f.Config(dir, port, steps: 8, prompts: 24, maxNewTokens: 64);
+        var reference = RlSpec.Trainer.Cli.TrainCommand.Fresh(Long(fixture, Path.Combine(fixture.Directory, "trainer-killed-reference"), port: null)).RunDirectory;
         var port = FreePort();
         var runDir = Path.Combine(fixture.Directory, "trainer-killed");
-        var yaml = fixture.Write("trainer-killed", fixture.Config(runDir, port, steps: steps));
+        var yaml = fixture.Write("trainer-killed", Long(fixture, runDir, port));
         var trainer = Trainer(yaml, port);
         var workers = new[] { Worker("worker-a", port), Worker("worker-b", port) };
         trainer.WaitForLine("checkpoint at step 2", Minutes);
