@@ -18,6 +18,9 @@ public static class TorchThreads
     /// <summary>The config and flag value meaning "every physical core", none left free.</summary>
     public const int AllCores = -1;
 
+    /// <summary>What the two special values mean, for the messages that reject a thread count.</summary>
+    public const string SpecialValues = "0 (auto: physical cores less one) or -1 (every physical core)";
+
     /// <summary><paramref name="requested"/> when positive, every core for <see cref="AllCores"/>, else the auto choice for this machine.</summary>
     public static int Resolve(int requested, int computingThreads) => requested switch
     {

@@ -15,7 +15,7 @@ public static class RuntimeSetup
     {
         if (threads < TorchThreads.AllCores)
         {
-            throw new ArgumentException($"--threads / model.threads: expected a count >= 1, 0 (auto: physical cores less one) or -1 (every physical core); got {threads}.");
+            throw new ArgumentException($"--threads / model.threads: expected a count >= 1, {TorchThreads.SpecialValues}; got {threads}.");
         }
 
         var resolved = TorchRuntime.ResolveDevice(device);

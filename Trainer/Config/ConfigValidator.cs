@@ -12,7 +12,7 @@ public static class ConfigValidator
     {
         Range("model.warm_start_steps", c.Model.WarmStartSteps, 1, 1_000_000);
         Require(c.Model.Threads is >= RlSpec.Policy.Runtime.TorchThreads.AllCores and <= 1024, "model.threads",
-            $"must be a count in 1..1024, 0 (auto: physical cores less one) or -1 (every physical core); got {c.Model.Threads}");
+            $"must be a count in 1..1024, {RlSpec.Policy.Runtime.TorchThreads.SpecialValues}; got {c.Model.Threads}");
         OneOf("model.preset", c.Model.Preset, PolicyShape.Presets);
         Range("model.layers", c.Model.Layers, 0, 256);
         Range("model.hidden", c.Model.Hidden, 0, 65_536);

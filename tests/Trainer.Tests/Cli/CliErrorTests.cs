@@ -31,14 +31,6 @@ public sealed class CliErrorTests
     }
 
     [Fact]
-    public void A_thread_count_below_minus_one_is_a_one_line_error_on_commands_without_a_config()
-    {
-        var (code, error) = Run("eval", "--checkpoint", "/nonexistent/ckpt", "--device", "cpu", "--threads", "-5");
-        code.Should().Be(2);
-        error.Trim().Should().Be("error: --threads / model.threads: expected a count >= 1, 0 (auto: physical cores less one) or -1 (every physical core); got -5.");
-    }
-
-    [Fact]
     public void The_run_header_says_how_many_threads_each_mode_uses_and_how_to_leave_a_core_free()
     {
         RuntimeSetup.Describe(3, 3, 1).Should().Be("3 torch thread(s) (model.threads)");
@@ -46,12 +38,15 @@ public sealed class CliErrorTests
         RuntimeSetup.Describe(TorchThreads.Auto, 1, 1).Should().Contain("auto:").And.Contain("one left free");
     }
 
-    [Fact]
-    public void A_missing_checkpoint_directory_is_a_one_line_error()
+    [Theory]
+    [InlineData("error: /nonexistent/ckpt: checkpoint directory not found.")]
+    [InlineData("error: --threads / model.threads: expected a count >= 1, 0 (auto: physical cores less one) or -1 (every physical core); got -5.",
+        "--threads", "-5")] // checked on commands without a config too, before the checkpoint is read
+    public void A_missing_checkpoint_directory_or_a_thread_count_below_minus_one_is_a_one_line_error(string line, params string[] flags)
     {
-        var (code, error) = Run("eval", "--checkpoint", "/nonexistent/ckpt", "--device", "cpu");
+        var (code, error) = Run(["eval", "--checkpoint", "/nonexistent/ckpt", "--device", "cpu", .. flags]);
         code.Should().Be(2);
-        error.Trim().Should().Be("error: /nonexistent/ckpt: checkpoint directory not found.");
+        error.Trim().Should().Be(line);
     }
 
     [Theory]
